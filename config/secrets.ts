@@ -1,0 +1,22 @@
+// Secrets created outside git, once per cluster (README: "Secrets"). This project renders no Secret
+// objects; it only refers to these names and keys, and synth fails on a reference to anything else.
+import type { ExternalSecret, SecretKeyRef } from './types';
+
+export const postgresqlCredentials = {
+  name: 'postgresql-credentials',
+  keys: ['username', 'password'],
+  description: 'PostgreSQL superuser of database `titanium`; read by postgresql, user-service and blog-service.',
+} as const satisfies ExternalSecret;
+
+export const internalApiSecret = {
+  name: 'internal-api-secret',
+  keys: ['secret'],
+  description: 'Key auth-service signs JWTs with (`INTERNAL_API_SECRET`); auth-service exits at start-up without it.',
+} as const satisfies ExternalSecret;
+
+export const externalSecrets: readonly ExternalSecret[] = [postgresqlCredentials, internalApiSecret];
+
+/** A typed reference to one key of a declared Secret. */
+export function secretKey<S extends ExternalSecret>(secret: S, key: S['keys'][number]): SecretKeyRef {
+  return { secret: secret.name, key };
+}

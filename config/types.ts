@@ -1,0 +1,189 @@
+// The typed configuration model. Everything the charts render comes from values of these types;
+// `config/index.ts` assembles them per environment.
+
+/** A container image. The tag is pinned: never `latest`, never missing. */
+export interface ImageRef {
+  /** Repository on Docker Hub, e.g. `dongju101/api-gateway` or `redis`. */
+  readonly repository: string;
+  /** Pinned tag, e.g. `main-d631646`. */
+  readonly tag: string;
+}
+
+/** CPU and memory as Kubernetes quantities, e.g. `{ cpu: '100m', memory: '128Mi' }`. */
+export interface ComputeResources {
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+export interface ResourceRequirements {
+  readonly requests: ComputeResources;
+  readonly limits: ComputeResources;
+}
+
+export interface AutoscalingSpec {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Average CPU utilisation, in percent of the pods' CPU requests, that the HPA aims for. */
+  readonly targetCpuUtilizationPercent: number;
+}
+
+/** One key of a Secret that is created outside git (see `config/secrets.ts`). */
+export interface SecretKeyRef {
+  readonly secret: string;
+  readonly key: string;
+}
+
+/**
+ * A Secret this project never renders: an operator creates it once with `kubectl create secret`
+ * (the README lists the commands). Every `secretKeyRef` in the output must name one of these.
+ */
+export interface ExternalSecret {
+  readonly name: string;
+  /** The keys the platform reads; the create command gets one placeholder per key. */
+  readonly keys: readonly string[];
+  /** What the Secret is for and who reads it, shown in the README. */
+  readonly description: string;
+  /**
+   * Namespace the Secret lives in.
+   * @default the environment's application namespace
+   */
+  readonly namespace?: string;
+}
+
+/** One HTTP microservice of the application tier. Adding an entry adds every object it needs. */
+export interface ServiceDefinition {
+  /** DNS-1035 name of the Deployment, Service, ServiceAccount, HPA and PDB. */
+  readonly name: string;
+  /** Value of `app.kubernetes.io/component`. */
+  readonly component: string;
+  readonly description: string;
+  readonly image: ImageRef;
+  /** Container and Service port; the Service port is named `http`. */
+  readonly port: number;
+  /** Path that answers 200 when the service is healthy (readiness, liveness, startup). */
+  readonly healthPath: string;
+  /** Name of the shared-ConfigMap variable that holds `http://<name>:<port>`, e.g. `USER_SERVICE_URL`. */
+  readonly urlEnvVar: string;
+  /**
+   * Adds a startup probe, for runtimes that take a while before `/health` answers.
+   * @default false
+   */
+  readonly slowStart?: boolean;
+  /**
+   * Literal environment variables this service reads besides the shared ConfigMap.
+   * @default none
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables read from Secrets created outside git.
+   * @default none
+   */
+  readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
+  /**
+   * Overrides the environment's default container resources for this service.
+   * @default the environment's `services.resources`
+   */
+  readonly resources?: ResourceRequirements;
+  /**
+   * Overrides parts of the environment's autoscaling defaults for this service.
+   * @default the environment's `services.autoscaling`
+   */
+  readonly autoscaling?: Partial<AutoscalingSpec>;
+}
+
+/** Redis, the cache. */
+export interface RedisDefinition {
+  readonly name: string;
+  readonly image: ImageRef;
+  readonly port: number;
+  /** Logical database the services use (`REDIS_DB`). */
+  readonly database: number;
+  /** The `redis` user of the alpine image. */
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+}
+
+/** PostgreSQL, the database. */
+export interface PostgresqlDefinition {
+  readonly name: string;
+  readonly image: ImageRef;
+  readonly port: number;
+  /** Database created at first start (`POSTGRES_DB`). */
+  readonly database: string;
+  /** The `postgres` user of the alpine image (uid and gid 70). */
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  /** Where the superuser name and password come from. */
+  readonly credentials: { readonly username: SecretKeyRef; readonly password: SecretKeyRef };
+  /** SQL run once, when the data volume is empty (schema and seed rows). */
+  readonly initSql: string;
+}
+
+/** Values of the shared ConfigMap that differ per environment. */
+export interface AppSettings {
+  /** `ENVIRONMENT`, e.g. `production`. */
+  readonly environment: string;
+  /** `LOG_LEVEL`. */
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
+  /** `DEBUG_MODE`. */
+  readonly debugMode: boolean;
+  /** `ALLOWED_ORIGINS`, joined with commas. */
+  readonly allowedOrigins: readonly string[];
+}
+
+export interface ResourceQuotaSpec {
+  readonly requests: ComputeResources;
+  readonly limits: ComputeResources;
+  readonly pods: number;
+}
+
+/** Everything that differs between clusters. One file per environment under `config/environments/`. */
+export interface EnvironmentConfig {
+  /** Folder name under `dist/`, e.g. `prod`. */
+  readonly name: string;
+  readonly description: string;
+  /** The application namespace; also the name of its rendered folder and of its Argo CD Application. */
+  readonly namespace: string;
+  /** Pod Security Standards version the namespace enforces, matching the cluster, e.g. `v1.31`. */
+  readonly podSecurityVersion: string;
+  readonly settings: AppSettings;
+  readonly services: {
+    readonly resources: ResourceRequirements;
+    readonly autoscaling: AutoscalingSpec;
+  };
+  /** The Istio sidecar's requests and limits, set per pod through annotations. */
+  readonly sidecar: ResourceRequirements;
+  readonly redis: {
+    readonly resources: ResourceRequirements;
+    /** Redis `maxmemory`, below the container's memory limit. */
+    readonly maxMemory: string;
+  };
+  readonly postgresql: {
+    readonly resources: ResourceRequirements;
+    readonly storageSize: string;
+    readonly storageClassName: string;
+  };
+  /**
+   * The namespace's ResourceQuota (sidecars count towards it).
+   * @default no quota
+   */
+  readonly resourceQuota?: ResourceQuotaSpec;
+}
+
+/** Release-wide facts shared by every environment. */
+export interface PlatformInfo {
+  /** `app.kubernetes.io/part-of` and `APP_NAME`. */
+  readonly name: string;
+  /** `APP_VERSION` and the version label of objects that belong to no single workload. */
+  readonly version: string;
+}
+
+/** The complete, resolved input of one environment's render. */
+export interface PlatformConfig {
+  readonly platform: PlatformInfo;
+  readonly environment: EnvironmentConfig;
+  readonly services: readonly ServiceDefinition[];
+  readonly redis: RedisDefinition;
+  readonly postgresql: PostgresqlDefinition;
+  readonly externalSecrets: readonly ExternalSecret[];
+}

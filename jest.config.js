@@ -1,0 +1,10 @@
+/** Jest runs the TypeScript sources through SWC (transpile only); `npm run typecheck` does the type checking. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+};

@@ -1,0 +1,31 @@
+// The environment contract every service reads from the shared ConfigMap (platform.md,
+// "Environment contract"). Addresses derive from the workloads' names and ports, so they cannot drift.
+import { createHash } from 'node:crypto';
+import type { PlatformConfig } from '../config/types';
+
+export function sharedEnvironment(config: PlatformConfig): Record<string, string> {
+  const { environment, platform, redis, postgresql } = config;
+  const urls = Object.fromEntries(config.services.map((s) => [s.urlEnvVar, `http://${s.name}:${s.port}`]));
+  return {
+    ...urls,
+    REDIS_HOST: redis.name,
+    REDIS_PORT: String(redis.port),
+    REDIS_DB: String(redis.database),
+    USE_POSTGRES: 'true',
+    POSTGRES_HOST: postgresql.name,
+    POSTGRES_PORT: String(postgresql.port),
+    POSTGRES_DB: postgresql.database,
+    ENVIRONMENT: environment.settings.environment,
+    LOG_LEVEL: environment.settings.logLevel,
+    DEBUG_MODE: String(environment.settings.debugMode),
+    APP_NAME: platform.name,
+    APP_VERSION: platform.version,
+    ALLOWED_ORIGINS: environment.settings.allowedOrigins.join(','),
+  };
+}
+
+/** A digest of ConfigMap data, independent of key order. */
+export function dataChecksum(data: Readonly<Record<string, string>>): string {
+  const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,18 @@
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+
+export interface PlatformChartProps {
+  /** Name of the Argo CD Application that deploys this chart, and of its folder under `dist/<env>/`. */
+  readonly appName: string;
+}
+
+/** A chart that becomes one Argo CD Application: its objects render into `dist/<env>/<appName>/`. */
+export class PlatformChart extends Chart {
+  readonly appName: string;
+
+  constructor(scope: Construct, props: PlatformChartProps) {
+    // Stable names: every object names itself; cdk8s never appends a hash.
+    super(scope, props.appName, { disableResourceNameHashes: true });
+    this.appName = props.appName;
+  }
+}

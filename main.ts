@@ -1,0 +1,87 @@
+// `npm run synth [-- --env <name>|all ...] [--out <dir>]`: renders, validates and writes
+// dist/<env>/<app>/<kind>-<name>.yaml. Every environment is rendered and checked before any is
+// written, so a refused run leaves dist/ exactly as it was.
+import { parseArgs } from 'node:util';
+import { defaultEnvironment, environments, platformConfig } from './config';
+import type { PlatformConfig } from './config/types';
+import { appOf } from './lib/render';
+import { renderEnvironment, writeEnvironment, type RenderResult } from './lib/synth';
+import { countBySeverity, formatFinding } from './lib/validation/finding';
+
+const USAGE = `usage: npm run synth -- [--env <name>|all]... [--out <dir>]
+  --env  environment to render (default: ${defaultEnvironment}; known: ${Object.keys(environments).join(', ')}, all)
+  --out  output folder (default: dist)`;
+
+function selectEnvironments(requested: readonly string[]): { configs: PlatformConfig[]; problems: string[] } {
+  const names = requested.includes('all') ? Object.keys(environments) : [...new Set(requested)];
+  const configs: PlatformConfig[] = [];
+  const problems: string[] = [];
+  for (const name of names) {
+    try {
+      configs.push(platformConfig(name));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  return { configs, problems };
+}
+
+function summary(result: RenderResult): string {
+  const perApp = new Map<string, number>();
+  for (const manifest of result.manifests) perApp.set(appOf(manifest), (perApp.get(appOf(manifest)) ?? 0) + 1);
+  return [...perApp].map(([app, count]) => `  ${app.padEnd(24)} ${count} objects`).join('\n');
+}
+
+function main(argv: string[]): number {
+  let values: { env?: string[]; out?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        env: { type: 'string', multiple: true },
+        out: { type: 'string', default: 'dist' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = performance.now();
+  const { configs, problems } = selectEnvironments(values.env ?? [defaultEnvironment]);
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`error   ${problem}`);
+    return 2;
+  }
+
+  // Check everything first: one bad environment must not leave another half-updated.
+  const results = configs.map((config) => ({ config, result: renderEnvironment(config) }));
+  let refused = false;
+  for (const { config, result } of results) {
+    const { findings } = result;
+    const { errors, warnings } = countBySeverity(findings);
+    for (const finding of findings) console.error(`${config.environment.name}: ${formatFinding(finding)}`);
+    if (errors > 0) {
+      console.error(`${config.environment.name}: ${errors} error(s), ${warnings} warning(s)`);
+      refused = true;
+    }
+  }
+  if (refused) {
+    console.error(`synth refused; ${values.out}/ left unchanged`);
+    return 1;
+  }
+
+  for (const { config, result } of results) {
+    const written = writeEnvironment(config, result, values.out ?? 'dist');
+    console.log(`${config.environment.name}: ${written.manifests.length} objects → ${written.directory}/\n${summary(written)}`);
+  }
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,108 @@
+// `npm run import [-- --crds <dir>] [--check]`: regenerates imports/ (typed bindings for the Istio,
+// Argo CD and prometheus-operator CRDs) from local CRD files, without the internet.
+//
+// The CRD files are the upstream ones named in cdk8s.yaml (../shared/crds holds them at the pinned
+// versions). They are imported in one run over one concatenated file: importing them one at a time
+// makes cdk8s overwrite a group's output with its last file. Only each CRD's `v1` version is kept
+// where it has one (else its storage version): the older Istio versions add a megabyte of bindings
+// that nothing here may use.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseAllDocuments, stringify } from 'yaml';
+import { replaceFolder } from '../lib/write-dist';
+
+interface CrdVersion {
+  name: string;
+  storage?: boolean;
+}
+interface Crd {
+  kind: string;
+  spec: { group: string; names: { kind: string }; versions: CrdVersion[] };
+}
+
+export function selectVersions(crd: Crd): Crd {
+  const v1 = crd.spec.versions.filter((v) => v.name === 'v1');
+  const versions = v1.length > 0 ? v1 : crd.spec.versions.filter((v) => v.storage);
+  return { ...crd, spec: { ...crd.spec, versions } };
+}
+
+function readCrds(directory: string): Crd[] {
+  const files = readdirSync(directory)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort();
+  const crds: Crd[] = [];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(readFileSync(join(directory, file), 'utf8'))) {
+      const crd = doc.toJS() as Crd | null;
+      if (crd?.kind === 'CustomResourceDefinition') crds.push(selectVersions(crd));
+    }
+  }
+  // Stable order whatever the file names: by group, then kind.
+  return crds.sort((a, b) =>
+    `${a.spec.group}/${a.spec.names.kind}`.localeCompare(`${b.spec.group}/${b.spec.names.kind}`, 'en'),
+  );
+}
+
+function readFolder(directory: string): Map<string, string> {
+  if (!existsSync(directory)) return new Map();
+  return new Map(readdirSync(directory).sort().map((f) => [f, readFileSync(join(directory, f), 'utf8')]));
+}
+
+function main(argv: string[]): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      crds: { type: 'string', default: '../shared/crds' },
+      out: { type: 'string', default: 'imports' },
+      check: { type: 'boolean', default: false },
+    },
+  });
+  const crdDir = resolve(values.crds ?? '../shared/crds');
+  const outDir = resolve(values.out ?? 'imports');
+  if (!existsSync(crdDir)) {
+    console.error(`error   no CRD folder at ${crdDir}: pass --crds <folder with the files cdk8s.yaml names>`);
+    return 2;
+  }
+  const crds = readCrds(crdDir);
+  if (crds.length === 0) {
+    console.error(`error   ${crdDir} holds no CustomResourceDefinition`);
+    return 2;
+  }
+
+  const work = mkdtempSync(join(tmpdir(), 'titanium-import-'));
+  try {
+    const input = join(work, 'crds.yaml');
+    writeFileSync(input, crds.map((crd) => stringify(crd, { lineWidth: 0 })).join('---\n'));
+    const generated = join(work, 'imports');
+    const cdk8s = resolve('node_modules/.bin/cdk8s');
+    const run = spawnSync(cdk8s, ['import', '--language', 'typescript', '--no-save', '--output', generated, input], {
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
+    if (run.status !== 0) {
+      console.error(`error   cdk8s import failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
+      return 1;
+    }
+    const fresh = readFolder(generated);
+    if (values.check) {
+      const committed = readFolder(outDir);
+      const stale = [...new Set([...fresh.keys(), ...committed.keys()])].filter((f) => fresh.get(f) !== committed.get(f));
+      if (stale.length > 0) {
+        console.error(`error   ${values.out}/ is stale (${stale.join(', ')}): run \`npm run import -- --crds ${values.crds}\``);
+        return 1;
+      }
+      console.log(`${values.out}/ matches the CRDs in ${crdDir} (${fresh.size} files, ${crds.length} kinds)`);
+      return 0;
+    }
+    replaceFolder(outDir, [...fresh].map(([path, content]) => ({ path, content })));
+    console.log(`wrote ${fresh.size} files for ${crds.length} kinds to ${values.out}/`);
+    return 0;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,79 @@
+// Adding a fifth service is one config entry: every object and setting the four have, it gets too.
+import type { ServiceDefinition } from '../config/types';
+import { renderEnvironment } from '../lib/synth';
+import { matchesSelector, podTemplate, withConfig, type KubeObject } from './helpers';
+
+const notification: ServiceDefinition = {
+  name: 'notification-service',
+  component: 'backend',
+  description: 'sends e-mails',
+  image: { repository: 'dongju101/notification-service', tag: 'main-abc1234' },
+  port: 8010,
+  healthPath: '/healthz',
+  urlEnvVar: 'NOTIFICATION_SERVICE_URL',
+  slowStart: true,
+  secretEnv: { INTERNAL_API_SECRET: { secret: 'internal-api-secret', key: 'secret' } },
+};
+
+describe.each(['prod', 'local'])('a fifth service in %s', (environment) => {
+  const config = withConfig(environment, (c) => ({ services: [...c.services, notification] }));
+  const { manifests, findings } = renderEnvironment(config);
+  const all = manifests.map((m) => m.object);
+  const ns = config.environment.namespace;
+  const find = (kind: string) => all.find((o) => o.kind === kind && o.metadata?.name === 'notification-service') as KubeObject;
+
+  test('renders without findings', () => {
+    expect(findings).toEqual([]);
+  });
+
+  test('gets a ServiceAccount, Deployment, Service, HPA and PDB in its own files', () => {
+    for (const kind of ['ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
+      expect(find(kind)).toBeDefined();
+      expect(manifests.map((m) => m.file)).toContain(`${ns}/${kind.toLowerCase()}-notification-service.yaml`);
+    }
+  });
+
+  test('its Deployment is hardened, probed, sized and scaled like the others', () => {
+    const deployment = find('Deployment');
+    const pod = podTemplate(deployment)!;
+    const [container] = pod.spec.containers;
+    expect((deployment.spec as { replicas?: number }).replicas).toBeUndefined();
+    expect(container.image).toBe('dongju101/notification-service:main-abc1234');
+    expect(container.ports).toEqual([{ name: 'http', containerPort: 8010, protocol: 'TCP' }]);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true });
+    expect(container.resources).toEqual({
+      requests: config.environment.services.resources.requests,
+      limits: config.environment.services.resources.limits,
+    });
+    expect(JSON.stringify(container.readinessProbe)).toContain('/healthz');
+    expect(container.startupProbe).toBeDefined();
+    expect(container.envFrom).toEqual([{ configMapRef: { name: 'titanium-config' } }]);
+    expect(container.env).toEqual([{ name: 'INTERNAL_API_SECRET', valueFrom: { secretKeyRef: { name: 'internal-api-secret', key: 'secret' } } }]);
+    expect(pod.metadata?.annotations?.['sidecar.istio.io/proxyCPU']).toBe(config.environment.sidecar.requests.cpu);
+    expect(pod.spec.serviceAccountName).toBe('notification-service');
+    const hpa = find('HorizontalPodAutoscaler').spec as { minReplicas: number; maxReplicas: number };
+    expect(hpa.minReplicas).toBe(config.environment.services.autoscaling.minReplicas);
+    expect(hpa.maxReplicas).toBe(config.environment.services.autoscaling.maxReplicas);
+  });
+
+  test('its Service selects its pods on port http, and the shared ConfigMap publishes its URL', () => {
+    const service = find('Service').spec as { selector: Record<string, string>; ports: { name: string; port: number }[] };
+    expect(matchesSelector(podTemplate(find('Deployment'))!.metadata?.labels, service.selector)).toBe(true);
+    expect(service.ports[0]).toMatchObject({ name: 'http', port: 8010 });
+    const shared = all.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'titanium-config')!;
+    expect((shared.data as Record<string, string>).NOTIFICATION_SERVICE_URL).toBe('http://notification-service:8010');
+  });
+
+  test('leaves the other services as they were, apart from the new URL in their config checksum', () => {
+    const before = renderEnvironment(withConfig(environment, () => ({}))).manifests;
+    const changed = before
+      .filter((m) => {
+        const after = manifests.find((n) => n.file === m.file);
+        return JSON.stringify(after?.object) !== JSON.stringify(m.object);
+      })
+      .map((m) => m.file);
+    expect(changed.sort()).toEqual(
+      [`${ns}/configmap-titanium-config.yaml`, ...['api-gateway', 'auth-service', 'blog-service', 'user-service'].map((s) => `${ns}/deployment-${s}.yaml`)].sort(),
+    );
+  });
+});

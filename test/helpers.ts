@@ -1,0 +1,105 @@
+// Shared by the tests: rendered output per environment (rendered once per test file) and small
+// accessors for the parts of objects the tests look at.
+import { environments, platformConfig } from '../config';
+import type { PlatformConfig } from '../config/types';
+import type { KubeObject, Manifest } from '../lib/manifest';
+import { renderEnvironment, type RenderResult } from '../lib/synth';
+
+export const environmentNames = Object.keys(environments);
+
+const cache = new Map<string, RenderResult>();
+
+export function rendered(environment: string): RenderResult {
+  let result = cache.get(environment);
+  if (!result) {
+    result = renderEnvironment(platformConfig(environment));
+    cache.set(environment, result);
+  }
+  return result;
+}
+
+export function objects(environment: string): KubeObject[] {
+  return rendered(environment).manifests.map((m) => m.object);
+}
+
+export function ofKind(items: readonly KubeObject[], kind: string): KubeObject[] {
+  return items.filter((o) => o.kind === kind);
+}
+
+export function named(items: readonly KubeObject[], kind: string, name: string): KubeObject {
+  const found = items.find((o) => o.kind === kind && o.metadata?.name === name);
+  if (!found) throw new Error(`no ${kind} named ${name}`);
+  return found;
+}
+
+/** Deep copy of a config with some top-level parts replaced: the way tests feed synth bad or extra input. */
+export function withConfig(environment: string, change: (config: PlatformConfig) => Partial<PlatformConfig>): PlatformConfig {
+  const base = platformConfig(environment);
+  return { ...base, ...change(base) };
+}
+
+// Loose views of the fields the tests read; the schema tests check the real types.
+export interface Container {
+  name: string;
+  image: string;
+  ports?: { name?: string; containerPort: number }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  readinessProbe?: unknown;
+  livenessProbe?: unknown;
+  startupProbe?: unknown;
+  securityContext?: Record<string, unknown> & { capabilities?: { drop?: string[]; add?: string[] } };
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+
+export interface PodTemplate {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: {
+    containers: Container[];
+    initContainers?: Container[];
+    securityContext?: Record<string, unknown>;
+    volumes?: Record<string, unknown>[];
+    serviceAccountName?: string;
+    [field: string]: unknown;
+  };
+}
+
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
+
+/** The pod template of a workload object, or undefined for other kinds. */
+export function podTemplate(object: KubeObject): PodTemplate | undefined {
+  const spec = object.spec as { template?: PodTemplate; jobTemplate?: { spec: { template: PodTemplate } } } | undefined;
+  if (WORKLOAD_KINDS.includes(object.kind)) return spec?.template;
+  if (object.kind === 'CronJob') return spec?.jobTemplate?.spec.template;
+  return undefined;
+}
+
+export function workloads(items: readonly KubeObject[]): { object: KubeObject; pod: PodTemplate }[] {
+  return items.flatMap((object) => {
+    const pod = podTemplate(object);
+    return pod ? [{ object, pod }] : [];
+  });
+}
+
+export function matchesSelector(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/** CPU in millicores. */
+export function cpuMillis(quantity: string): number {
+  return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
+}
+
+const MEMORY_UNITS: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9 };
+
+/** Memory in bytes. */
+export function memoryBytes(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(quantity);
+  if (!match) throw new Error(`not a quantity: ${quantity}`);
+  const unit = match[2];
+  if (unit !== '' && !(unit in MEMORY_UNITS)) throw new Error(`unknown unit in ${quantity}`);
+  return Number(match[1]) * (unit === '' ? 1 : MEMORY_UNITS[unit]);
+}
+
+export type { KubeObject, Manifest };

@@ -1,0 +1,14 @@
+// imports/ is generated from the pinned CRDs; this fails when the committed copy is stale.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runBuilt, ROOT } from './cli';
+
+const CRDS = join(ROOT, '..', 'shared', 'crds');
+const haveCrds = existsSync(CRDS);
+if (!haveCrds) console.warn(`imports freshness not checked: ${CRDS} is missing (it is on CI machines)`);
+
+(haveCrds ? test : test.skip)('imports/ matches a fresh import of ../shared/crds', () => {
+  const run = runBuilt('scripts/import-crds.js', ['--crds', CRDS, '--check']);
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+});

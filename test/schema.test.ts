@@ -1,0 +1,67 @@
+// Every rendered object validates against its schema (kubernetes-models and its CRD packages), and
+// the check is real: typos in types and enums fail with the field and the allowed values.
+import { checkSchemas, fieldPath, modelFor } from '../lib/validation/schema';
+import type { Manifest } from '../lib/manifest';
+import { environmentNames, rendered } from './helpers';
+
+describe.each(environmentNames)('environment %s', (environment) => {
+  test('every object has a known schema and validates against it', () => {
+    const findings = checkSchemas(rendered(environment).manifests);
+    expect(findings).toEqual([]);
+  });
+});
+
+function manifest(object: Manifest['object']): Manifest {
+  return { object, file: `test/${object.kind.toLowerCase()}-${object.metadata?.name}.yaml` };
+}
+
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'demo' },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27.3' }] } },
+  },
+};
+
+test('replicas: "two" fails at spec.replicas', () => {
+  const findings = checkSchemas([manifest({ ...deployment, spec: { ...deployment.spec, replicas: 'two' } })]);
+  expect(findings).toEqual([
+    expect.objectContaining({ severity: 'error', rule: 'schema', object: 'Deployment/demo/web', field: 'spec.replicas', message: 'must be integer' }),
+  ]);
+});
+
+test('a missing required field is named', () => {
+  const { selector: _selector, ...spec } = deployment.spec;
+  const findings = checkSchemas([manifest({ ...deployment, spec })]);
+  expect(findings).toEqual([expect.objectContaining({ field: 'spec.selector', message: 'is required' })]);
+});
+
+test('mTLS mode STRCT fails with the allowed values, for security.istio.io/v1 too', () => {
+  for (const apiVersion of ['security.istio.io/v1', 'security.istio.io/v1beta1']) {
+    const findings = checkSchemas([
+      manifest({ apiVersion, kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'demo' }, spec: { mtls: { mode: 'STRCT' } } }),
+    ]);
+    expect(findings).toEqual([
+      expect.objectContaining({ severity: 'error', field: 'spec.mtls.mode', message: expect.stringContaining('"STRICT"') }),
+    ]);
+  }
+});
+
+test('Argo CD and prometheus-operator kinds have schemas', () => {
+  expect(modelFor('argoproj.io/v1alpha1', 'Application')).toBeDefined();
+  expect(modelFor('argoproj.io/v1alpha1', 'AppProject')).toBeDefined();
+  expect(modelFor('monitoring.coreos.com/v1', 'PodMonitor')).toBeDefined();
+  expect(modelFor('networking.istio.io/v1', 'VirtualService')).toBeDefined();
+});
+
+test('an unknown kind is a warning, not silently accepted', () => {
+  const findings = checkSchemas([manifest({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })]);
+  expect(findings).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('no schema known') })]);
+});
+
+test('field paths read like kubectl explain', () => {
+  expect(fieldPath('/spec/template/spec/containers/0/image')).toBe('spec.template.spec.containers[0].image');
+  expect(fieldPath('/metadata/annotations/sidecar.istio.io~1proxyCPU')).toBe('metadata.annotations.sidecar.istio.io/proxyCPU');
+});

@@ -1,0 +1,105 @@
+// The synth command end to end: layout, one object per file, determinism across runs and machines
+// (time zone, locale, working directory), environment selection, and refusal without side effects.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { manifestYaml } from '../lib/render';
+import { renderEnvironment } from '../lib/synth';
+import { platformConfig } from '../config';
+import { runBuilt } from './cli';
+
+function tree(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(root, path), createHash('sha256').update(readFileSync(path)).digest('hex'));
+    }
+  };
+  walk(root);
+  return files;
+}
+
+const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `titanium-${prefix}-`));
+
+describe('npm run synth', () => {
+  const first = tmp('synth-a');
+  const firstRun = runBuilt('main.js', ['--env', 'all', '--out', join(first, 'dist')]);
+
+  test('exits 0 and reports each environment', () => {
+    expect(firstRun.stderr).toBe('');
+    expect(firstRun.status).toBe(0);
+    expect(firstRun.stdout).toMatch(/^prod: \d+ objects/m);
+    expect(firstRun.stdout).toMatch(/^local: \d+ objects/m);
+  });
+
+  test('writes dist/<env>/<app>/<kind>-<name>.yaml with exactly one object per file', () => {
+    const files = [...tree(join(first, 'dist')).keys()];
+    expect(files).toContain('prod/titanium-prod/deployment-api-gateway.yaml');
+    expect(files).toContain('local/titanium-local/statefulset-postgresql.yaml');
+    for (const file of files) {
+      expect(file).toMatch(/^(prod|local)\/[a-z0-9-]+\/[a-z]+-[a-z0-9-]+\.yaml$/);
+      const docs = parseAllDocuments(readFileSync(join(first, 'dist', file), 'utf8'));
+      expect(docs).toHaveLength(1);
+      const object = docs[0].toJS() as { kind: string; metadata: { name: string } };
+      expect(file.split('/')[2]).toBe(`${object.kind.toLowerCase()}-${object.metadata.name}.yaml`);
+    }
+  });
+
+  test('renders byte-identical output in another time zone, locale and working directory', () => {
+    const second = tmp('synth-b');
+    const run = runBuilt('main.js', ['--env', 'all', '--out', join(second, 'dist')], {
+      cwd: second,
+      env: { TZ: 'Asia/Seoul', LANG: 'ko_KR.UTF-8', LC_ALL: 'ko_KR.UTF-8' },
+    });
+    expect(run.status).toBe(0);
+    expect(tree(join(second, 'dist'))).toEqual(tree(join(first, 'dist')));
+  });
+
+  test('writes what the in-memory render produces', () => {
+    const { manifests } = renderEnvironment(platformConfig('prod'));
+    for (const manifest of manifests) {
+      expect(readFileSync(join(first, 'dist', 'prod', manifest.file), 'utf8')).toBe(manifestYaml(manifest));
+    }
+  });
+
+  test('defaults to prod and leaves other environments alone', () => {
+    const out = tmp('synth-default');
+    const run = runBuilt('main.js', ['--out', out]);
+    expect(run.status).toBe(0);
+    expect(readdirSync(out)).toEqual(['prod']);
+  });
+
+  test('replaces an environment folder whole: a file from an earlier render disappears', () => {
+    const out = tmp('synth-replace');
+    expect(runBuilt('main.js', ['--env', 'local', '--out', out]).status).toBe(0);
+    const stale = join(out, 'local', 'titanium-local', 'deployment-removed-service.yaml');
+    writeFileSync(stale, 'kind: Deployment\n');
+    expect(runBuilt('main.js', ['--env', 'local', '--out', out]).status).toBe(0);
+    expect(() => statSync(stale)).toThrow();
+    expect(readdirSync(out)).toEqual(['local']);
+  });
+
+  test('an unknown environment is an error that names the known ones, and writes nothing', () => {
+    const out = tmp('synth-unknown');
+    const run = runBuilt('main.js', ['--env', 'staging', '--out', join(out, 'dist')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown environment "staging"');
+    expect(run.stderr).toContain('prod, local');
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  test('an unknown option is an error with usage', () => {
+    const run = runBuilt('main.js', ['--enviroment', 'prod']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('usage: npm run synth');
+  });
+});
+
+test('rendering twice in one process gives the same bytes', () => {
+  const text = () => renderEnvironment(platformConfig('prod')).manifests.map(manifestYaml).join('');
+  expect(text()).toBe(text());
+});
