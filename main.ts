@@ -1,6 +1,6 @@
-// `npm run synth [-- --env <name>|all ...] [--out <dir>]`: renders, validates and writes
-// dist/<env>/<app>/<kind>-<name>.yaml. Every environment is rendered and checked before any is
-// written, so a refused run leaves dist/ exactly as it was.
+// `npm run synth [-- --env <name>|all ...] [--out <dir>] [--argocd-out <dir>]`: renders, validates
+// and writes dist/<env>/<app>/<kind>-<name>.yaml and the Argo CD bootstrap argocd/<env>/. Every
+// environment is rendered and checked before any is written, so a refused run changes nothing.
 import { parseArgs } from 'node:util';
 import { defaultEnvironment, environments, platformConfig } from './config';
 import type { PlatformConfig } from './config/types';
@@ -8,9 +8,10 @@ import { appOf } from './lib/render';
 import { renderEnvironment, writeEnvironment, type RenderResult } from './lib/synth';
 import { countBySeverity, formatFinding } from './lib/validation/finding';
 
-const USAGE = `usage: npm run synth -- [--env <name>|all]... [--out <dir>]
-  --env  environment to render (default: ${defaultEnvironment}; known: ${Object.keys(environments).join(', ')}, all)
-  --out  output folder (default: dist)`;
+const USAGE = `usage: npm run synth -- [--env <name>|all]... [--out <dir>] [--argocd-out <dir>]
+  --env         environment to render (default: ${defaultEnvironment}; known: ${Object.keys(environments).join(', ')}, all)
+  --out         folder for the rendered apps (default: dist)
+  --argocd-out  folder for the Argo CD bootstrap (default: argocd)`;
 
 function selectEnvironments(requested: readonly string[]): { configs: PlatformConfig[]; problems: string[] } {
   const names = requested.includes('all') ? Object.keys(environments) : [...new Set(requested)];
@@ -33,13 +34,14 @@ function summary(result: RenderResult): string {
 }
 
 function main(argv: string[]): number {
-  let values: { env?: string[]; out?: string; help?: boolean };
+  let values: { env?: string[]; out?: string; 'argocd-out'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         env: { type: 'string', multiple: true },
         out: { type: 'string', default: 'dist' },
+        'argocd-out': { type: 'string', default: 'argocd' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -72,13 +74,17 @@ function main(argv: string[]): number {
     }
   }
   if (refused) {
-    console.error(`synth refused; ${values.out}/ left unchanged`);
+    console.error(`synth refused; ${values.out}/ and ${values['argocd-out']}/ left unchanged`);
     return 1;
   }
 
+  const roots = { dist: values.out ?? 'dist', argocd: values['argocd-out'] ?? 'argocd' };
   for (const { config, result } of results) {
-    const written = writeEnvironment(config, result, values.out ?? 'dist');
-    console.log(`${config.environment.name}: ${written.manifests.length} objects → ${written.directory}/\n${summary(written)}`);
+    const written = writeEnvironment(config, result, roots);
+    console.log(
+      `${config.environment.name}: ${written.manifests.length} objects → ${written.directories.dist}/, ` +
+        `bootstrap ${written.bootstrap.length} objects → ${written.directories.argocd}/\n${summary(written)}`,
+    );
   }
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
   return 0;

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
+import { syncWaves } from '../config/delivery';
 import type { PlatformConfig } from '../config/types';
-import { AppNamespace } from '../lib/app-namespace';
 import { dataChecksum, sharedEnvironment } from '../lib/env-contract';
 import { k8s } from '../lib/k8s';
 import { standardLabels } from '../lib/labels';
@@ -14,22 +14,15 @@ export interface TitaniumAppChartProps {
 }
 
 /**
- * The application tier in its namespace: the namespace itself, the shared ConfigMap, the four
- * microservices (one Microservice per config entry), Redis and PostgreSQL.
- * Mesh and monitoring objects come from their own charts.
+ * The application tier in its namespace: the shared ConfigMap, the microservices (one Microservice
+ * per config entry), Redis and PostgreSQL. The namespace comes from the namespaces chart; mesh and
+ * monitoring objects from their own charts.
  */
 export class TitaniumAppChart extends PlatformChart {
   constructor(scope: Construct, props: TitaniumAppChartProps) {
     const { platform, environment, services, redis, postgresql } = props.config;
     const namespace = environment.namespace;
-    super(scope, { appName: namespace });
-
-    new AppNamespace(this, namespace, {
-      partOf: platform.name,
-      version: platform.version,
-      podSecurityVersion: environment.podSecurityVersion,
-      resourceQuota: environment.resourceQuota,
-    });
+    super(scope, { appName: namespace, syncWave: syncWaves.application, namespace });
 
     const sharedConfigName = `${platform.name}-config`;
     const sharedData = sharedEnvironment(props.config);

@@ -1,6 +1,7 @@
 // Assembles the typed configuration of one environment. The charts read nothing else.
 import { version } from '../package.json';
 import { postgresql, redis } from './datastores';
+import { delivery } from './delivery';
 import { local } from './environments/local';
 import { prod } from './environments/prod';
 import { externalSecrets } from './secrets';
@@ -21,5 +22,5 @@ export function platformConfig(environmentName: string): PlatformConfig {
       `unknown environment "${environmentName}" (config/index.ts knows: ${Object.keys(environments).join(', ')})`,
     );
   }
-  return { platform, environment, services, redis, postgresql, externalSecrets };
+  return { platform, delivery, environment, services, redis, postgresql, externalSecrets };
 }

@@ -14,7 +14,17 @@ export const internalApiSecret = {
   description: 'Key auth-service signs JWTs with (`INTERNAL_API_SECRET`); auth-service exits at start-up without it.',
 } as const satisfies ExternalSecret;
 
-export const externalSecrets: readonly ExternalSecret[] = [postgresqlCredentials, internalApiSecret];
+export const githubWebhookSecret = {
+  name: 'argocd-github-webhook',
+  namespace: 'argocd',
+  keys: ['secret'],
+  // Argo CD only resolves `$<secret>:<key>` references to Secrets that carry this label.
+  labels: { 'app.kubernetes.io/part-of': 'argocd' },
+  description:
+    'Shared secret of the GitHub webhook that tells Argo CD about pushes to `deploy`; `argocd-secret` refers to it as `$argocd-github-webhook:secret`.',
+} as const satisfies ExternalSecret;
+
+export const externalSecrets: readonly ExternalSecret[] = [postgresqlCredentials, internalApiSecret, githubWebhookSecret];
 
 /** A typed reference to one key of a declared Secret. */
 export function secretKey<S extends ExternalSecret>(secret: S, key: S['keys'][number]): SecretKeyRef {

@@ -48,6 +48,11 @@ export interface ExternalSecret {
    * @default the environment's application namespace
    */
   readonly namespace?: string;
+  /**
+   * Labels the Secret needs, e.g. `app.kubernetes.io/part-of: argocd` for Secrets Argo CD reads.
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** One HTTP microservice of the application tier. Adding an entry adds every object it needs. */
@@ -137,11 +142,20 @@ export interface ResourceQuotaSpec {
   readonly pods: number;
 }
 
+/** The cluster an environment's Argo CD Applications deploy to. */
+export interface ClusterRef {
+  /** Human name, shown in the README and Argo CD. */
+  readonly name: string;
+  /** API server URL as Argo CD knows it; `https://kubernetes.default.svc` is the cluster Argo CD runs in. */
+  readonly server: string;
+}
+
 /** Everything that differs between clusters. One file per environment under `config/environments/`. */
 export interface EnvironmentConfig {
-  /** Folder name under `dist/`, e.g. `prod`. */
+  /** Folder name under `dist/` and `argocd/`, and under the `deploy` branch, e.g. `prod`. */
   readonly name: string;
   readonly description: string;
+  readonly cluster: ClusterRef;
   /** The application namespace; also the name of its rendered folder and of its Argo CD Application. */
   readonly namespace: string;
   /** Pod Security Standards version the namespace enforces, matching the cluster, e.g. `v1.31`. */
@@ -178,9 +192,39 @@ export interface PlatformInfo {
   readonly version: string;
 }
 
+export interface RetryBackoff {
+  /** First wait, e.g. `5s`. */
+  readonly duration: string;
+  readonly factor: number;
+  readonly maxDuration: string;
+}
+
+/** How rendered output reaches the clusters (see `config/delivery.ts`). */
+export interface DeliveryConfig {
+  /** The git repository Argo CD reads the `deploy` branch of. */
+  readonly repoURL: string;
+  /** Branch that holds only rendered YAML, one folder per environment. */
+  readonly deployBranch: string;
+  readonly argocd: {
+    /** Argo CD release the bootstrap installs. */
+    readonly version: string;
+    readonly namespace: string;
+    /** The AppProject every Application belongs to. */
+    readonly project: string;
+    /** Name of the app-of-apps Application. */
+    readonly rootApplication: string;
+    /** `timeout.reconciliation`: how often Argo CD polls git when no webhook arrives. */
+    readonly reconciliationTimeout: string;
+    /** `timeout.reconciliation.jitter`. */
+    readonly reconciliationJitter: string;
+  };
+  readonly retry: { readonly limit: number; readonly backoff: RetryBackoff };
+}
+
 /** The complete, resolved input of one environment's render. */
 export interface PlatformConfig {
   readonly platform: PlatformInfo;
+  readonly delivery: DeliveryConfig;
   readonly environment: EnvironmentConfig;
   readonly services: readonly ServiceDefinition[];
   readonly redis: RedisDefinition;

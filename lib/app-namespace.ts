@@ -21,6 +21,12 @@ export interface AppNamespaceProps {
    * @default no quota
    */
   readonly resourceQuota?: ResourceQuotaSpec;
+  /**
+   * Tell Argo CD never to prune or delete the namespace: deleting it deletes everything inside,
+   * PostgreSQL's data claim included. Removing it takes a deliberate `kubectl delete namespace`.
+   * @default true
+   */
+  readonly protectFromDeletion?: boolean;
 }
 
 /** An application namespace: sidecar-injected, Pod Security `restricted` enforced, optionally quota'd. */
@@ -35,6 +41,8 @@ export class AppNamespace extends Construct {
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name,
+        annotations:
+          props.protectFromDeletion === false ? undefined : { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
         labels: {
           ...labels,
           'istio-injection': props.sidecarInjection === false ? 'disabled' : 'enabled',

@@ -4,15 +4,26 @@ import type { Construct } from 'constructs';
 export interface PlatformChartProps {
   /** Name of the Argo CD Application that deploys this chart, and of its folder under `dist/<env>/`. */
   readonly appName: string;
+  /** Sync wave of that Application in the app of apps (see `syncWaves` in config/delivery.ts). */
+  readonly syncWave: number;
+  /**
+   * Namespace Argo CD gives objects that name none (every object here names one).
+   * @default none
+   */
+  readonly namespace?: string;
 }
 
 /** A chart that becomes one Argo CD Application: its objects render into `dist/<env>/<appName>/`. */
 export class PlatformChart extends Chart {
   readonly appName: string;
+  readonly syncWave: number;
+  readonly defaultNamespace?: string;
 
   constructor(scope: Construct, props: PlatformChartProps) {
     // Stable names: every object names itself; cdk8s never appends a hash.
     super(scope, props.appName, { disableResourceNameHashes: true });
     this.appName = props.appName;
+    this.syncWave = props.syncWave;
+    this.defaultNamespace = props.namespace;
   }
 }

@@ -1,37 +1,59 @@
 // Builds the cdk8s App of one environment and turns its API objects into manifests with stable file
 // names. Pure: reads nothing but the config, writes nothing.
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject, App, type Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { platformCharts } from '../charts';
 import type { PlatformConfig } from '../config/types';
 import type { KubeObject, Manifest } from './manifest';
 
-/** `<app>/<kind>-<name>.yaml`, lower case kind: one object per file. */
-export function manifestFileName(app: string, object: KubeObject): string {
-  return `${app}/${object.kind.toLowerCase()}-${object.metadata?.name ?? 'unnamed'}.yaml`;
+/** The two trees synth writes: rendered apps (published to `deploy`) and the committed bootstrap. */
+export type OutputTree = 'dist' | 'argocd';
+
+export interface RenderedManifest extends Manifest {
+  readonly tree: OutputTree;
+  /** Path inside `<tree>/<env>/`: `<app>/<kind>-<name>.yaml` in dist, `<kind>-<name>.yaml` in argocd. */
+  readonly path: string;
 }
 
-export function renderManifests(config: PlatformConfig): Manifest[] {
-  const app = new App();
-  const charts = platformCharts(app, config);
-  const manifests: Manifest[] = [];
-  for (const chart of charts) {
-    for (const construct of chart.node.findAll()) {
-      if (!ApiObject.isApiObject(construct)) continue;
+/** `<kind>-<name>.yaml` with the kind in lower case: one object per file. */
+export function manifestFileName(object: KubeObject): string {
+  return `${object.kind.toLowerCase()}-${object.metadata?.name ?? 'unnamed'}.yaml`;
+}
+
+function manifestsOf(chart: Chart, tree: OutputTree, environment: string, folder?: string): RenderedManifest[] {
+  return chart.node
+    .findAll()
+    .filter(ApiObject.isApiObject)
+    .map((construct) => {
       const object = construct.toJson() as KubeObject;
-      manifests.push({
-        object,
-        file: manifestFileName(chart.appName, object),
-        constructPath: construct.node.path,
-      });
-    }
-  }
-  return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+      const path = folder ? `${folder}/${manifestFileName(object)}` : manifestFileName(object);
+      return { object, tree, path, file: `${tree}/${environment}/${path}`, constructPath: construct.node.path };
+    });
 }
 
-/** The folder (Argo CD Application) a manifest belongs to. */
-export function appOf(manifest: Manifest): string {
-  return manifest.file.split('/', 1)[0];
+function byFile(a: Manifest, b: Manifest): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}
+
+export interface RenderedEnvironment {
+  /** Objects for `dist/<env>/`, one folder per Argo CD Application. */
+  readonly manifests: RenderedManifest[];
+  /** Objects for `argocd/<env>/`. */
+  readonly bootstrap: RenderedManifest[];
+}
+
+export function renderManifests(config: PlatformConfig): RenderedEnvironment {
+  const charts = platformCharts(new App(), config);
+  const env = config.environment.name;
+  return {
+    manifests: charts.apps.flatMap((chart) => manifestsOf(chart, 'dist', env, chart.appName)).sort(byFile),
+    bootstrap: manifestsOf(charts.bootstrap, 'argocd', env).sort(byFile),
+  };
+}
+
+/** The folder (Argo CD Application) a dist manifest belongs to. */
+export function appOf(manifest: RenderedManifest): string {
+  return manifest.path.split('/', 1)[0];
 }
 
 /** The YAML text of one manifest file: a provenance comment, then the object. */

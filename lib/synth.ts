@@ -1,20 +1,22 @@
 // Render → validate → write. Nothing is written unless validation finds no error.
 import { join } from 'node:path';
 import type { PlatformConfig } from '../config/types';
-import type { Manifest } from './manifest';
-import { manifestYaml, renderManifests } from './render';
+import { manifestYaml, renderManifests, type RenderedManifest } from './render';
 import { findingFor, type Finding } from './validation/finding';
 import { validateManifests } from './validation';
 import { replaceFolder } from './write-dist';
 
 export interface RenderResult {
-  readonly manifests: readonly Manifest[];
+  /** Objects for `dist/<env>/`. */
+  readonly manifests: readonly RenderedManifest[];
+  /** Objects for `argocd/<env>/`. */
+  readonly bootstrap: readonly RenderedManifest[];
   readonly findings: readonly Finding[];
 }
 
 /** Two objects that would land in the same file: the second would silently overwrite the first. */
-function fileClashes(manifests: readonly Manifest[]): Finding[] {
-  const seen = new Map<string, Manifest>();
+function fileClashes(manifests: readonly RenderedManifest[]): Finding[] {
+  const seen = new Map<string, RenderedManifest>();
   const findings: Finding[] = [];
   for (const manifest of manifests) {
     const first = seen.get(manifest.file);
@@ -31,15 +33,16 @@ function fileClashes(manifests: readonly Manifest[]): Finding[] {
 
 /** Renders and validates one environment in memory. */
 export function renderEnvironment(config: PlatformConfig): RenderResult {
-  const manifests = renderManifests(config);
+  const { manifests, bootstrap } = renderManifests(config);
+  const all = [...manifests, ...bootstrap];
   const findings = [
-    ...fileClashes(manifests),
-    ...validateManifests(manifests, {
+    ...fileClashes(all),
+    ...validateManifests(all, {
       externalSecrets: config.externalSecrets,
       defaultNamespace: config.environment.namespace,
     }),
   ];
-  return { manifests, findings };
+  return { manifests, bootstrap, findings };
 }
 
 export class SynthError extends Error {
@@ -52,25 +55,37 @@ export class SynthError extends Error {
   }
 }
 
-export interface SynthResult extends RenderResult {
-  /** The environment's folder, `<outDir>/<env>`. */
-  readonly directory: string;
+export interface OutputRoots {
+  /** Root of the rendered apps, `dist` by default. */
+  readonly dist: string;
+  /** Root of the bootstrap, `argocd` by default. */
+  readonly argocd: string;
 }
 
-/** Replaces `<outDir>/<env>` with a validated render; refuses one with errors. */
-export function writeEnvironment(config: PlatformConfig, result: RenderResult, outDir: string): SynthResult {
+export interface SynthResult extends RenderResult {
+  /** The folders written: `<dist>/<env>` and `<argocd>/<env>`. */
+  readonly directories: { readonly dist: string; readonly argocd: string };
+}
+
+function folderContents(manifests: readonly RenderedManifest[]) {
+  return manifests.map((m) => ({ path: m.path, content: manifestYaml(m) }));
+}
+
+/** Replaces `<dist>/<env>` and `<argocd>/<env>` with a validated render; refuses one with errors. */
+export function writeEnvironment(config: PlatformConfig, result: RenderResult, roots: OutputRoots): SynthResult {
   if (result.findings.some((f) => f.severity === 'error')) {
     throw new SynthError(config.environment.name, result.findings);
   }
-  const directory = join(outDir, config.environment.name);
-  replaceFolder(
-    directory,
-    result.manifests.map((m) => ({ path: m.file, content: manifestYaml(m) })),
-  );
-  return { ...result, directory };
+  const directories = {
+    dist: join(roots.dist, config.environment.name),
+    argocd: join(roots.argocd, config.environment.name),
+  };
+  replaceFolder(directories.dist, folderContents(result.manifests));
+  replaceFolder(directories.argocd, folderContents(result.bootstrap));
+  return { ...result, directories };
 }
 
-/** Renders, validates and, only when there is no error, replaces `<outDir>/<env>` as a whole. */
-export function synthEnvironment(config: PlatformConfig, outDir: string): SynthResult {
-  return writeEnvironment(config, renderEnvironment(config), outDir);
+/** Renders, validates and, only when there is no error, replaces the environment's folders whole. */
+export function synthEnvironment(config: PlatformConfig, roots: OutputRoots): SynthResult {
+  return writeEnvironment(config, renderEnvironment(config), roots);
 }

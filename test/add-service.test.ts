@@ -29,7 +29,7 @@ describe.each(['prod', 'local'])('a fifth service in %s', (environment) => {
   test('gets a ServiceAccount, Deployment, Service, HPA and PDB in its own files', () => {
     for (const kind of ['ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
       expect(find(kind)).toBeDefined();
-      expect(manifests.map((m) => m.file)).toContain(`${ns}/${kind.toLowerCase()}-notification-service.yaml`);
+      expect(manifests.map((m) => m.path)).toContain(`${ns}/${kind.toLowerCase()}-notification-service.yaml`);
     }
   });
 
@@ -71,7 +71,7 @@ describe.each(['prod', 'local'])('a fifth service in %s', (environment) => {
         const after = manifests.find((n) => n.file === m.file);
         return JSON.stringify(after?.object) !== JSON.stringify(m.object);
       })
-      .map((m) => m.file);
+      .map((m) => m.path);
     expect(changed.sort()).toEqual(
       [`${ns}/configmap-titanium-config.yaml`, ...['api-gateway', 'auth-service', 'blog-service', 'user-service'].map((s) => `${ns}/deployment-${s}.yaml`)].sort(),
     );

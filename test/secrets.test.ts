@@ -48,7 +48,7 @@ describe('a reference to an undeclared Secret', () => {
         expect.objectContaining({
           rule: 'secret-ref',
           object: 'Deployment/titanium-prod/user-service',
-          file: 'titanium-prod/deployment-user-service.yaml',
+          file: 'dist/prod/titanium-prod/deployment-user-service.yaml',
           field: expect.stringMatching(/^spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.valueFrom\.secretKeyRef$/),
           construct: 'titanium-prod/user-service/deployment',
           message: expect.stringContaining('Secret "payment-api" in namespace "titanium-prod" is not declared in config/secrets.ts'),
@@ -62,7 +62,7 @@ describe('a reference to an undeclared Secret', () => {
     const out = mkdtempSync(join(tmpdir(), 'titanium-secrets-'));
     mkdirSync(join(out, 'prod'));
     writeFileSync(join(out, 'prod', 'previous.yaml'), 'kept: true\n');
-    expect(() => synthEnvironment(broken, out)).toThrow(SynthError);
+    expect(() => synthEnvironment(broken, { dist: out, argocd: join(out, 'argocd') })).toThrow(SynthError);
     expect(readdirSync(out)).toEqual(['prod']);
     expect(readdirSync(join(out, 'prod'))).toEqual(['previous.yaml']);
     expect(readFileSync(join(out, 'prod', 'previous.yaml'), 'utf8')).toBe('kept: true\n');
@@ -79,10 +79,10 @@ test('a rendered Secret with data is refused', () => {
 test('the README gives the exact create command for every declared Secret', () => {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
   const config = platformConfig('prod');
-  for (const secret of config.externalSecrets) {
-    const command = createSecretCommand(secret, config.environment.namespace);
-    // Placeholders only: an operator types the values, git never sees them.
-    for (const key of secret.keys) expect(command).toContain(`--from-literal=${key}='<${key}>'`);
-    expect(readme).toContain(command);
-  }
+  const commands = config.externalSecrets.map((secret) => createSecretCommand(secret, config.environment.namespace));
+  // Placeholders only: an operator types the values, git never sees them.
+  config.externalSecrets.forEach((secret, i) => {
+    for (const key of secret.keys) expect(commands[i]).toContain(`--from-literal=${key}='<${key}>'`);
+  });
+  expect(commands.filter((command) => !readme.includes(command))).toEqual([]);
 });

@@ -25,9 +25,12 @@ function tree(root: string): Map<string, string> {
 
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `titanium-${prefix}-`));
 
+/** Output flags that keep a test's files in its own temporary folder. */
+const outputs = (root: string) => ['--out', join(root, 'dist'), '--argocd-out', join(root, 'argocd')];
+
 describe('npm run synth', () => {
   const first = tmp('synth-a');
-  const firstRun = runBuilt('main.js', ['--env', 'all', '--out', join(first, 'dist')]);
+  const firstRun = runBuilt('main.js', ['--env', 'all', ...outputs(first)]);
 
   test('exits 0 and reports each environment', () => {
     expect(firstRun.stderr).toBe('');
@@ -40,6 +43,7 @@ describe('npm run synth', () => {
     const files = [...tree(join(first, 'dist')).keys()];
     expect(files).toContain('prod/titanium-prod/deployment-api-gateway.yaml');
     expect(files).toContain('local/titanium-local/statefulset-postgresql.yaml');
+    expect(files).toContain('prod/argocd-apps/application-titanium-prod.yaml');
     for (const file of files) {
       expect(file).toMatch(/^(prod|local)\/[a-z0-9-]+\/[a-z]+-[a-z0-9-]+\.yaml$/);
       const docs = parseAllDocuments(readFileSync(join(first, 'dist', file), 'utf8'));
@@ -51,41 +55,45 @@ describe('npm run synth', () => {
 
   test('renders byte-identical output in another time zone, locale and working directory', () => {
     const second = tmp('synth-b');
-    const run = runBuilt('main.js', ['--env', 'all', '--out', join(second, 'dist')], {
+    const run = runBuilt('main.js', ['--env', 'all', ...outputs(second)], {
       cwd: second,
       env: { TZ: 'Asia/Seoul', LANG: 'ko_KR.UTF-8', LC_ALL: 'ko_KR.UTF-8' },
     });
     expect(run.status).toBe(0);
-    expect(tree(join(second, 'dist'))).toEqual(tree(join(first, 'dist')));
+    expect(tree(second)).toEqual(tree(first));
   });
 
-  test('writes what the in-memory render produces', () => {
-    const { manifests } = renderEnvironment(platformConfig('prod'));
-    for (const manifest of manifests) {
-      expect(readFileSync(join(first, 'dist', 'prod', manifest.file), 'utf8')).toBe(manifestYaml(manifest));
+  test('writes what the in-memory render produces, apps to dist/ and the bootstrap to argocd/', () => {
+    const { manifests, bootstrap } = renderEnvironment(platformConfig('prod'));
+    for (const manifest of [...manifests, ...bootstrap]) {
+      expect(readFileSync(join(first, manifest.tree, 'prod', manifest.path), 'utf8')).toBe(manifestYaml(manifest));
     }
+    expect(tree(join(first, 'dist', 'prod')).size).toBe(manifests.length);
+    expect(tree(join(first, 'argocd', 'prod')).size).toBe(bootstrap.length);
   });
 
-  test('defaults to prod and leaves other environments alone', () => {
-    const out = tmp('synth-default');
-    const run = runBuilt('main.js', ['--out', out]);
+  test('defaults to prod, dist/ and argocd/ in the working directory', () => {
+    const cwd = tmp('synth-default');
+    const run = runBuilt('main.js', [], { cwd });
     expect(run.status).toBe(0);
-    expect(readdirSync(out)).toEqual(['prod']);
+    expect(readdirSync(cwd).sort()).toEqual(['argocd', 'dist']);
+    expect(readdirSync(join(cwd, 'dist'))).toEqual(['prod']);
+    expect(readdirSync(join(cwd, 'argocd'))).toEqual(['prod']);
   });
 
   test('replaces an environment folder whole: a file from an earlier render disappears', () => {
     const out = tmp('synth-replace');
-    expect(runBuilt('main.js', ['--env', 'local', '--out', out]).status).toBe(0);
-    const stale = join(out, 'local', 'titanium-local', 'deployment-removed-service.yaml');
+    expect(runBuilt('main.js', ['--env', 'local', ...outputs(out)]).status).toBe(0);
+    const stale = join(out, 'dist', 'local', 'titanium-local', 'deployment-removed-service.yaml');
     writeFileSync(stale, 'kind: Deployment\n');
-    expect(runBuilt('main.js', ['--env', 'local', '--out', out]).status).toBe(0);
+    expect(runBuilt('main.js', ['--env', 'local', ...outputs(out)]).status).toBe(0);
     expect(() => statSync(stale)).toThrow();
-    expect(readdirSync(out)).toEqual(['local']);
+    expect(readdirSync(join(out, 'dist'))).toEqual(['local']);
   });
 
   test('an unknown environment is an error that names the known ones, and writes nothing', () => {
     const out = tmp('synth-unknown');
-    const run = runBuilt('main.js', ['--env', 'staging', '--out', join(out, 'dist')]);
+    const run = runBuilt('main.js', ['--env', 'staging', ...outputs(out)]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('unknown environment "staging"');
     expect(run.stderr).toContain('prod, local');

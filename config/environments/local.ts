@@ -5,6 +5,7 @@ import type { EnvironmentConfig } from '../types';
 export const local: EnvironmentConfig = {
   name: 'local',
   description: 'One-node development cluster',
+  cluster: { name: 'local', server: 'https://kubernetes.default.svc' },
   namespace: 'titanium-local',
   podSecurityVersion: 'v1.31',
   settings: {

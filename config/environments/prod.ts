@@ -5,6 +5,7 @@ import type { EnvironmentConfig } from '../types';
 export const prod: EnvironmentConfig = {
   name: 'prod',
   description: 'Demo cluster: k3s v1.31, one server and two agents',
+  cluster: { name: 'titanium-demo', server: 'https://kubernetes.default.svc' },
   namespace: 'titanium-prod',
   podSecurityVersion: 'v1.31',
   settings: {

@@ -1,0 +1,97 @@
+import { Construct } from 'constructs';
+import { Application, type ApplicationSpecIgnoreDifferences } from '../../imports/argoproj.io';
+import type { RetryBackoff } from '../../config/types';
+import { standardLabels } from '../labels';
+
+/** An `ignoreDifferences` entry with the reason it is needed; the reason stays in the source. */
+export interface JustifiedIgnoreDifference extends ApplicationSpecIgnoreDifferences {
+  readonly reason: string;
+}
+
+export interface GitOpsApplicationProps {
+  readonly argocdNamespace: string;
+  readonly project: string;
+  /** Git repository and branch holding the rendered YAML. */
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  /** Folder in that branch, e.g. `prod/titanium-prod`. */
+  readonly path: string;
+  /** The cluster to deploy to. */
+  readonly server: string;
+  /**
+   * Namespace for objects that name none.
+   * @default none (every object names its namespace)
+   */
+  readonly namespace?: string;
+  /**
+   * Sync wave in the parent app of apps: lower waves are synced and healthy first.
+   * @default none (an Application nothing else syncs, such as the root)
+   */
+  readonly syncWave?: number;
+  /**
+   * Delete what the Application deployed when the Application is deleted (or pruned by its parent).
+   * @default true
+   */
+  readonly cascadeDelete?: boolean;
+  readonly retry: { readonly limit: number; readonly backoff: RetryBackoff };
+  /** Value of `app.kubernetes.io/part-of`. */
+  readonly partOf: string;
+  /** Version label. */
+  readonly version: string;
+  /**
+   * Fields Argo CD must not compare, each with its reason.
+   * @default none
+   */
+  readonly ignoreDifferences?: readonly JustifiedIgnoreDifference[];
+}
+
+/**
+ * An Argo CD Application that keeps one folder of the deploy branch applied: automated sync with
+ * prune and self-heal, server-side apply and diff, retries with backoff.
+ */
+export class GitOpsApplication extends Construct {
+  readonly name: string;
+
+  constructor(scope: Construct, name: string, props: GitOpsApplicationProps) {
+    super(scope, name);
+    this.name = name;
+    new Application(this, 'application', {
+      metadata: {
+        name,
+        namespace: props.argocdNamespace,
+        labels: standardLabels({ name, partOf: props.partOf, component: 'delivery', version: props.version }),
+        annotations: {
+          ...(props.syncWave === undefined ? {} : { 'argocd.argoproj.io/sync-wave': String(props.syncWave) }),
+          // Diff against what the API server would store: no false drift from defaulted fields,
+          // e.g. a StatefulSet's volumeClaimTemplates (argoproj/argo-cd#11143).
+          'argocd.argoproj.io/compare-options': 'ServerSideDiff=true',
+        },
+        // Removing the Application (e.g. pruned by the root app) removes what it deployed.
+        finalizers: props.cascadeDelete === false ? undefined : ['resources-finalizer.argocd.argoproj.io'],
+      },
+      spec: {
+        project: props.project,
+        source: { repoUrl: props.repoURL, targetRevision: props.targetRevision, path: props.path },
+        destination: { server: props.server, namespace: props.namespace },
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true },
+          retry: {
+            limit: props.retry.limit,
+            backoff: { ...props.retry.backoff },
+            // A new commit during retries is picked up instead of retrying the old one.
+            refresh: true,
+          },
+          syncOptions: [
+            // Large objects (CRDs, dashboards) exceed the client-side last-applied annotation.
+            'ServerSideApply=true',
+            // Only changed objects are applied: faster syncs inside the five-minute budget.
+            'ApplyOutOfSyncOnly=true',
+            // Deletions wait until everything else is synced and healthy.
+            'PruneLast=true',
+          ],
+        },
+        ignoreDifferences: props.ignoreDifferences?.map(({ reason: _reason, ...entry }) => entry),
+      },
+    });
+  }
+}

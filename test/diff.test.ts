@@ -1,0 +1,109 @@
+// The rendered diff on real changes: an image bump, a new service, a removed object, against the
+// rendered objects committed on a deploy branch in a real git repository.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { platformConfig } from '../config';
+import { git } from '../lib/git';
+import { diffObjects, fieldChanges, formatMarkdown, formatText } from '../lib/object-diff';
+import { appOf, manifestYaml } from '../lib/render';
+import { readRenderedRef } from '../lib/rendered-tree';
+import { renderEnvironment } from '../lib/synth';
+import { runBuilt } from './cli';
+import { withConfig } from './helpers';
+
+const IDENTITY = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
+
+/** A repository whose `deploy` branch holds today's prod render, as publishing leaves it. */
+function deployRepository(): string {
+  const repo = mkdtempSync(join(tmpdir(), 'titanium-diff-'));
+  git(['init', '--quiet', '--initial-branch=deploy', repo], { cwd: repo });
+  for (const m of renderEnvironment(platformConfig('prod')).manifests) {
+    const path = join(repo, 'prod', m.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, manifestYaml(m));
+  }
+  git(['add', '.'], { cwd: repo });
+  git(['commit', '--quiet', '-m', 'render'], { cwd: repo, env: IDENTITY });
+  return repo;
+}
+
+const repo = deployRepository();
+const located = (config = platformConfig('prod')) => renderEnvironment(config).manifests.map((m) => ({ app: appOf(m), object: m.object }));
+
+test('reading the deploy branch back gives exactly what was rendered', () => {
+  expect(diffObjects(readRenderedRef(repo, 'deploy', 'prod'), located())).toEqual([]);
+});
+
+test('an image bump is one changed Deployment with the image, version labels and nothing else', () => {
+  const bumped = withConfig('prod', (c) => ({
+    services: c.services.map((s) => (s.name === 'api-gateway' ? { ...s, image: { ...s.image, tag: 'main-abc1234' } } : s)),
+  }));
+  const changes = diffObjects(readRenderedRef(repo, 'deploy', 'prod'), located(bumped));
+  const deployment = changes.find((c) => c.kind === 'Deployment')!;
+  expect(deployment).toMatchObject({ type: 'changed', app: 'titanium-prod', ref: 'titanium-prod/api-gateway' });
+  expect(deployment.fields).toContainEqual({
+    path: 'spec.template.spec.containers[api-gateway].image',
+    before: 'dongju101/api-gateway:main-d631646',
+    after: 'dongju101/api-gateway:main-abc1234',
+  });
+  // Every other change is the version label of api-gateway's own objects.
+  for (const change of changes) {
+    expect(change.ref).toMatch(/api-gateway$/);
+    for (const f of change.fields) expect(f.path).toMatch(/image$|version$/);
+  }
+});
+
+test('added and removed objects, in text and Markdown', () => {
+  const changed = withConfig('prod', (c) => ({
+    services: [
+      ...c.services.filter((s) => s.name !== 'blog-service'),
+      { ...c.services[0], name: 'search-service', urlEnvVar: 'SEARCH_SERVICE_URL', env: undefined },
+    ],
+  }));
+  const changes = diffObjects(readRenderedRef(repo, 'deploy', 'prod'), located(changed));
+  expect(changes.filter((c) => c.type === 'added').map((c) => `${c.kind} ${c.ref}`)).toContain('Deployment titanium-prod/search-service');
+  expect(changes.filter((c) => c.type === 'removed').map((c) => `${c.kind} ${c.ref}`)).toContain('Service titanium-prod/blog-service');
+  const text = formatText('prod', changes);
+  expect(text).toMatch(/^prod: 5 added, 5 removed, \d+ changed$/m);
+  expect(text).toContain('+ titanium-prod  Deployment titanium-prod/search-service');
+  expect(text).toContain('    data.SEARCH_SERVICE_URL: (none) → http://search-service:8000');
+  const markdown = formatMarkdown('prod', changes);
+  expect(markdown).toContain('| + | titanium-prod | Deployment `titanium-prod/search-service` |');
+  expect(markdown).toContain('| - | titanium-prod | Service `titanium-prod/blog-service` |');
+});
+
+test('list items with names compare by name, so an inserted env var is one change', () => {
+  const before = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] };
+  const after = { env: [{ name: 'A', value: '1' }, { name: 'NEW', value: 'x' }, { name: 'B', value: '2' }] };
+  expect(fieldChanges(before, after)).toEqual([{ path: 'env[NEW]', before: undefined, after: { name: 'NEW', value: 'x' } }]);
+  expect(fieldChanges({ a: [1, 2] }, { a: [1, 3] })).toEqual([{ path: 'a[1]', before: 2, after: 3 }]);
+  expect(fieldChanges({ a: [1] }, { a: [1, 2] })).toEqual([{ path: 'a', before: [1], after: [1, 2] }]);
+});
+
+describe('npm run diff', () => {
+  test('against a deploy branch that lacks one object and has another changed', () => {
+    const copy = deployRepository();
+    rmSync(join(copy, 'prod', 'titanium-prod', 'service-redis.yaml'));
+    const deployment = join(copy, 'prod', 'titanium-prod', 'deployment-user-service.yaml');
+    writeFileSync(deployment, manifestYaml({ file: '', object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'user-service', namespace: 'titanium-prod' } } }));
+    git(['commit', '--quiet', '-am', 'older render'], { cwd: copy, env: IDENTITY });
+    const run = runBuilt('scripts/diff.js', ['--env', 'prod', '--base', 'deploy'], { cwd: copy });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^prod \(against deploy\): 1 added, 0 removed, 1 changed$/m);
+    expect(run.stdout).toContain('+ titanium-prod  Service titanium-prod/redis');
+    expect(run.stdout).toContain('~ titanium-prod  Deployment titanium-prod/user-service');
+  });
+
+  test('a missing --base is an error; no deploy branch at all means everything is new', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'titanium-diff-empty-'));
+    git(['init', '--quiet', empty], { cwd: empty });
+    const missing = runBuilt('scripts/diff.js', ['--base', 'nope'], { cwd: empty });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('--base nope is not a commit here');
+    const fresh = runBuilt('scripts/diff.js', ['--env', 'local', '--format', 'markdown'], { cwd: empty });
+    expect(fresh.status).toBe(0);
+    expect(fresh.stdout).toContain('No deploy branch yet');
+    expect(fresh.stdout).toMatch(/### local \(against nothing\): \d+ added, 0 removed, 0 changed/);
+  });
+});

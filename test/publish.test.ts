@@ -1,0 +1,211 @@
+// Publishing end to end against real bare git repositories made here (no network): first publish,
+// no-op republish, a change, a deleted resource, other environments left alone, racing publishers,
+// and the guard rails (never a source branch, never the checkout itself).
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { git } from '../lib/git';
+import { DEPLOY_BRANCH_README, publish, PublishError, type PublishOptions } from '../lib/publish';
+import { ROOT, runBuilt } from './cli';
+
+const IDENTITY = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
+
+interface Fixture {
+  readonly remote: string;
+  /** A clone with `main` checked out. */
+  readonly source: string;
+  readonly dist: string;
+}
+
+function fixture(): Fixture {
+  const root = mkdtempSync(join(tmpdir(), 'titanium-publish-test-'));
+  const remote = join(root, 'remote.git');
+  git(['init', '--quiet', '--bare', '--initial-branch=main', remote], { cwd: root });
+  const source = cloneOf(remote, root, 'source');
+  writeFileSync(join(source, 'main.ts'), 'console.log("v1");\n');
+  git(['add', '.'], { cwd: source });
+  git(['commit', '--quiet', '-m', 'Add the platform'], { cwd: source, env: IDENTITY });
+  git(['push', '--quiet', 'origin', 'main'], { cwd: source });
+  const dist = join(root, 'dist');
+  writeRendered(dist, 'prod', { 'titanium-prod/deployment-api.yaml': 'kind: Deployment\n', 'titanium-prod/service-api.yaml': 'kind: Service\n' });
+  return { remote, source, dist };
+}
+
+function cloneOf(remote: string, root: string, name: string): string {
+  const dir = join(root, name);
+  git(['clone', '--quiet', remote, dir], { cwd: root });
+  git(['checkout', '--quiet', '-B', 'main'], { cwd: dir });
+  return dir;
+}
+
+function writeRendered(dist: string, env: string, files: Record<string, string>): void {
+  rmSync(join(dist, env), { recursive: true, force: true });
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dist, env, path, '..'), { recursive: true });
+    writeFileSync(join(dist, env, path), content);
+  }
+}
+
+const options = (f: Fixture, env = 'prod'): PublishOptions => ({ repository: f.source, remote: 'origin', branch: 'deploy', environment: env, distDir: f.dist });
+const onRemote = (f: Fixture, args: string[]) => git(args, { cwd: f.remote });
+const filesOnDeploy = (f: Fixture) => onRemote(f, ['ls-tree', '-r', '--name-only', 'deploy']).split('\n').filter(Boolean);
+
+describe('publishing to a bare repository', () => {
+  const f = fixture();
+  const mainBefore = onRemote(f, ['rev-parse', 'main']);
+  const sourceHead = git(['rev-parse', 'HEAD'], { cwd: f.source });
+  const first = publish(options(f));
+
+  test('the first publish creates an orphan deploy branch with the folder and a README', () => {
+    expect(first.status).toBe('published');
+    expect(onRemote(f, ['rev-parse', 'deploy'])).toBe(first.commit);
+    expect(onRemote(f, ['rev-list', '--count', 'deploy'])).toBe('1');
+    expect(filesOnDeploy(f)).toEqual(['README.md', 'prod/titanium-prod/deployment-api.yaml', 'prod/titanium-prod/service-api.yaml']);
+    expect(onRemote(f, ['show', 'deploy:README.md']) + '\n').toBe(DEPLOY_BRANCH_README);
+    expect(onRemote(f, ['show', 'deploy:prod/titanium-prod/service-api.yaml'])).toBe('kind: Service');
+  });
+
+  test('the commit message names the source commit and subject', () => {
+    expect(onRemote(f, ['log', '-1', '--format=%s', 'deploy'])).toBe(`render ${sourceHead}: Add the platform`);
+  });
+
+  test('main and the checkout are untouched', () => {
+    expect(onRemote(f, ['rev-parse', 'main'])).toBe(mainBefore);
+    expect(git(['rev-parse', 'HEAD'], { cwd: f.source })).toBe(sourceHead);
+    expect(git(['symbolic-ref', '--short', 'HEAD'], { cwd: f.source })).toBe('main');
+    expect(git(['status', '--porcelain'], { cwd: f.source })).toBe('');
+    expect(git(['for-each-ref', '--format=%(refname)', 'refs/titanium-publish'], { cwd: f.source })).toBe('');
+  });
+
+  test('republishing the same content makes no commit', () => {
+    const again = publish(options(f));
+    expect(again).toEqual({ status: 'unchanged', commit: first.commit, attempts: 0 });
+    expect(onRemote(f, ['rev-list', '--count', 'deploy'])).toBe('1');
+  });
+
+  test('a change makes one commit on top, named after the new source commit', () => {
+    writeFileSync(join(f.source, 'main.ts'), 'console.log("v2");\n');
+    git(['commit', '--quiet', '-am', 'Bump the api image'], { cwd: f.source, env: IDENTITY });
+    writeRendered(f.dist, 'prod', { 'titanium-prod/deployment-api.yaml': 'kind: Deployment\nimage: v2\n', 'titanium-prod/service-api.yaml': 'kind: Service\n' });
+    const result = publish(options(f));
+    expect(result.status).toBe('published');
+    expect(onRemote(f, ['rev-parse', 'deploy^'])).toBe(first.commit);
+    expect(onRemote(f, ['log', '-1', '--format=%s', 'deploy'])).toBe(`render ${git(['rev-parse', 'HEAD'], { cwd: f.source })}: Bump the api image`);
+    expect(onRemote(f, ['show', 'deploy:prod/titanium-prod/deployment-api.yaml'])).toContain('image: v2');
+  });
+
+  test('a resource deleted from dist disappears from the branch, so Argo CD prunes it', () => {
+    writeRendered(f.dist, 'prod', { 'titanium-prod/deployment-api.yaml': 'kind: Deployment\nimage: v2\n' });
+    publish(options(f));
+    expect(filesOnDeploy(f)).toEqual(['README.md', 'prod/titanium-prod/deployment-api.yaml']);
+  });
+
+  test('publishing another environment leaves this one as it is', () => {
+    const prodTree = onRemote(f, ['rev-parse', 'deploy:prod']);
+    writeRendered(f.dist, 'local', { 'titanium-local/deployment-api.yaml': 'kind: Deployment\n' });
+    publish(options(f, 'local'));
+    expect(onRemote(f, ['rev-parse', 'deploy:prod'])).toBe(prodTree);
+    expect(filesOnDeploy(f)).toContain('local/titanium-local/deployment-api.yaml');
+  });
+
+  test('an older source commit never overwrites a newer render', () => {
+    const newest = onRemote(f, ['rev-parse', 'deploy']);
+    git(['checkout', '--quiet', 'HEAD~1'], { cwd: f.source });
+    writeRendered(f.dist, 'prod', { 'titanium-prod/deployment-api.yaml': 'kind: Deployment\n' });
+    const result = publish(options(f));
+    git(['checkout', '--quiet', 'main'], { cwd: f.source });
+    expect(result.status).toBe('superseded');
+    expect(onRemote(f, ['rev-parse', 'deploy'])).toBe(newest);
+  });
+
+  test('refuses to write a source branch, with nothing pushed', () => {
+    const before = onRemote(f, ['for-each-ref']);
+    for (const branch of ['main', 'master']) {
+      expect(() => publish({ ...options(f), branch })).toThrow(/is a source branch/);
+    }
+    git(['checkout', '--quiet', '-b', 'feature'], { cwd: f.source });
+    expect(() => publish({ ...options(f), branch: 'feature' })).toThrow(/is a source branch/);
+    git(['checkout', '--quiet', 'main'], { cwd: f.source });
+    expect(onRemote(f, ['for-each-ref'])).toBe(before);
+  });
+
+  test('reports every bad option at once', () => {
+    let error: unknown;
+    try {
+      publish({ ...options(f), branch: 'bad..name', environment: 'staging', remote: 'upstream' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PublishError);
+    const message = (error as Error).message;
+    expect(message).toContain('"bad..name" is not a valid branch name');
+    expect(message).toContain('staging is missing or empty: run `npm run synth -- --env staging` first');
+    expect(message).toContain('remote "upstream" is not configured');
+  });
+});
+
+/** Runs the built publish command without blocking, so two can race. */
+function publishInBackground(cwd: string, args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'build', 'scripts', 'publish-deploy.js'), ...args], { cwd, env: { ...process.env, ...IDENTITY } });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (status) => resolve({ status, output }));
+  });
+}
+
+describe('two publishers racing', () => {
+  test('both land, one retrying on top of the other; history stays linear', async () => {
+    const f = fixture();
+    // Hold each push in the remote until both have arrived, so they really race for the ref.
+    const hook = join(f.remote, 'hooks', 'pre-receive');
+    writeFileSync(
+      hook,
+      `#!/bin/sh
+dir="$(pwd)/race"; mkdir -p "$dir"; touch "$dir/$$"
+i=0; while [ "$(ls "$dir" | wc -l)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+exit 0
+`,
+    );
+    chmodSync(hook, 0o755);
+    const other = cloneOf(f.remote, join(f.source, '..'), 'other');
+    writeRendered(f.dist, 'local', { 'titanium-local/deployment-api.yaml': 'kind: Deployment\n' });
+
+    const [a, b] = await Promise.all([
+      publishInBackground(f.source, ['--branch', 'deploy', '--env', 'prod', '--dist', f.dist]),
+      publishInBackground(other, ['--branch', 'deploy', '--env', 'local', '--dist', f.dist]),
+    ]);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    expect(`${a.output}${b.output}`).toContain('push rejected (someone published first); retrying');
+    expect(onRemote(f, ['rev-list', '--count', 'deploy'])).toBe('2');
+    expect(onRemote(f, ['rev-list', '--merges', '--count', 'deploy'])).toBe('0');
+    expect(filesOnDeploy(f)).toEqual(['README.md', 'local/titanium-local/deployment-api.yaml', 'prod/titanium-prod/deployment-api.yaml', 'prod/titanium-prod/service-api.yaml']);
+  }, 30_000);
+});
+
+describe('npm run publish:deploy', () => {
+  test('requires --branch', () => {
+    const run = runBuilt('scripts/publish-deploy.js', []);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--branch is required');
+  });
+
+  test('--env all publishes every rendered environment, one commit each', () => {
+    const f = fixture();
+    writeRendered(f.dist, 'local', { 'titanium-local/deployment-api.yaml': 'kind: Deployment\n' });
+    const run = runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', 'all', '--dist', f.dist], { cwd: f.source, env: IDENTITY });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(onRemote(f, ['rev-list', '--count', 'deploy'])).toBe('2');
+    expect(filesOnDeploy(f)).toEqual(['README.md', 'local/titanium-local/deployment-api.yaml', 'prod/titanium-prod/deployment-api.yaml', 'prod/titanium-prod/service-api.yaml']);
+  });
+
+  test('fails with a clear message outside a usable checkout', () => {
+    const f = fixture();
+    const run = runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', 'qa', '--dist', f.dist], { cwd: f.source });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('run `npm run synth -- --env qa` first');
+  });
+});
