@@ -23,9 +23,7 @@ export class ArgoBootstrapChart extends Chart {
     new GitOpsApplication(this, delivery.argocd.rootApplication, {
       argocdNamespace: delivery.argocd.namespace,
       project: delivery.argocd.project,
-      repoURL: delivery.repoURL,
-      targetRevision: delivery.deployBranch,
-      path: `${environment.name}/${ARGOCD_APPS}`,
+      source: { repoURL: delivery.repoURL, targetRevision: delivery.deployBranch, path: `${environment.name}/${ARGOCD_APPS}` },
       server: environment.cluster.server,
       namespace: delivery.argocd.namespace,
       retry: delivery.retry,

@@ -1,40 +1,60 @@
 import type { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { helmRepositories } from '../config/helm-charts';
+import { helmRepositories, type GroupKind } from '../config/helm-charts';
 import type { PlatformConfig } from '../config/types';
 import type { PlatformProjectProps } from '../lib/argocd/app-project';
+import type { HelmRelease } from '../lib/argocd/helm-release';
 import { projectScope } from '../lib/argocd/project-scope';
 import type { PlatformChart } from '../lib/platform-chart';
 import { ArgoAppsChart } from './argocd-apps';
 import { ArgoBootstrapChart } from './argocd-bootstrap';
 import { NamespacesChart } from './namespaces';
+import { istioReleases } from './releases/istio';
+import { kialiRelease } from './releases/kiali';
 import { TitaniumAppChart } from './titanium-app';
 
 export interface PlatformCharts {
   /** Charts rendered to `dist/<env>/<app>/`, each one Argo CD Application (the app of apps included). */
   readonly apps: readonly PlatformChart[];
+  /** Upstream Helm charts installed by child Applications. */
+  readonly releases: readonly HelmRelease[];
   /** The once-per-cluster bootstrap rendered to `argocd/<env>/`. */
   readonly bootstrap: Chart;
 }
 
+/** Third-party Helm charts of one environment. */
+export function platformReleases(config: PlatformConfig): HelmRelease[] {
+  return [...istioReleases(config), kialiRelease(config)];
+}
+
+function byKey(kinds: readonly GroupKind[]): GroupKind[] {
+  const unique = new Map(kinds.map((gk) => [`${gk.group}/${gk.kind}`, gk]));
+  return [...unique.keys()].sort().map((key) => unique.get(key)!);
+}
+
 export function platformCharts(scope: Construct, config: PlatformConfig): PlatformCharts {
-  const workloads: PlatformChart[] = [new NamespacesChart(scope, { config }), new TitaniumAppChart(scope, { config })];
+  const releases = platformReleases(config);
+  const releaseNamespaces = releases.map((r) => r.chart.namespace);
+  const workloads: PlatformChart[] = [
+    new NamespacesChart(scope, { config, releaseNamespaces }),
+    new TitaniumAppChart(scope, { config }),
+  ];
 
   const { delivery, environment, platform } = config;
-  const scopeOfCharts = projectScope(workloads);
+  const rendered = projectScope(workloads);
   const project: PlatformProjectProps = {
     argocdNamespace: delivery.argocd.namespace,
-    description: `${platform.name} platform (${environment.name}): rendered YAML from the ${delivery.deployBranch} branch`,
+    description: `${platform.name} platform (${environment.name}): rendered YAML from the ${delivery.deployBranch} branch and pinned Helm charts`,
     sourceRepos: [delivery.repoURL, ...helmRepositories()],
     // Argo CD's own namespace holds the Applications and the project itself.
-    destinations: [...new Set([delivery.argocd.namespace, ...scopeOfCharts.namespaces])]
+    destinations: [...new Set([delivery.argocd.namespace, ...rendered.namespaces, ...releaseNamespaces])]
       .sort()
       .map((namespace) => ({ server: environment.cluster.server, namespace })),
-    clusterResourceWhitelist: scopeOfCharts.clusterKinds,
+    clusterResourceWhitelist: byKey([...rendered.clusterKinds, ...releases.flatMap((r) => r.chart.clusterKinds)]),
     partOf: platform.name,
     version: platform.version,
   };
 
-  const apps = [...workloads, new ArgoAppsChart(scope, { config, project, apps: workloads })];
-  return { apps, bootstrap: new ArgoBootstrapChart(scope, { config, project }) };
+  const apps = [...workloads, new ArgoAppsChart(scope, { config, project, apps: workloads, releases })];
+  return { apps, releases, bootstrap: new ArgoBootstrapChart(scope, { config, project }) };
 }

@@ -1,26 +1,30 @@
 import type { Construct } from 'constructs';
 import { syncWaves } from '../config/delivery';
+import { platformNamespaces } from '../config/namespaces';
 import type { PlatformConfig } from '../config/types';
-import { AppNamespace } from '../lib/app-namespace';
 import { PlatformChart } from '../lib/platform-chart';
+import { PlatformNamespace } from '../lib/platform-namespace';
 
 export interface NamespacesChartProps {
   readonly config: PlatformConfig;
+  /** Namespaces the third-party releases install into. */
+  readonly releaseNamespaces: readonly string[];
 }
 
 /**
- * The platform's namespaces, in the first sync wave: everything else lands in an existing, labelled
- * namespace (Pod Security and sidecar injection are in force before the first pod is created).
+ * Every namespace of the platform, in the first sync wave: everything else lands in an existing,
+ * labelled namespace (Pod Security and sidecar injection are in force before the first pod).
  */
 export class NamespacesChart extends PlatformChart {
   constructor(scope: Construct, props: NamespacesChartProps) {
     super(scope, { appName: 'namespaces', syncWave: syncWaves.namespaces });
     const { platform, environment } = props.config;
-    new AppNamespace(this, environment.namespace, {
-      partOf: platform.name,
-      version: platform.version,
-      podSecurityVersion: environment.podSecurityVersion,
-      resourceQuota: environment.resourceQuota,
-    });
+    const common = { partOf: platform.name, version: platform.version, podSecurityVersion: environment.podSecurityVersion };
+    new PlatformNamespace(this, environment.namespace, { ...common, resourceQuota: environment.resourceQuota });
+    for (const name of [...new Set(props.releaseNamespaces)].sort()) {
+      const known = platformNamespaces[name];
+      if (!known) throw new Error(`namespace "${name}" of a Helm release has no entry in config/namespaces.ts`);
+      new PlatformNamespace(this, name, { ...common, podSecurity: known.podSecurity, sidecarInjection: false, component: 'platform' });
+    }
   }
 }

@@ -4,6 +4,9 @@ import type { PlatformConfig } from '../config/types';
 import { dataChecksum, sharedEnvironment } from '../lib/env-contract';
 import { k8s } from '../lib/k8s';
 import { standardLabels } from '../lib/labels';
+import { workloadAccess, meshPeers } from '../lib/mesh/call-graph';
+import { IngressRoutes, type RouteTarget } from '../lib/mesh/ingress-routes';
+import { NamespaceZeroTrust } from '../lib/mesh/namespace-zero-trust';
 import { Microservice } from '../lib/microservice';
 import { PlatformChart } from '../lib/platform-chart';
 import { Postgresql } from '../lib/postgresql';
@@ -15,14 +18,42 @@ export interface TitaniumAppChartProps {
 
 /**
  * The application tier in its namespace: the shared ConfigMap, the microservices (one Microservice
- * per config entry), Redis and PostgreSQL. The namespace comes from the namespaces chart; mesh and
- * monitoring objects from their own charts.
+ * per config entry), Redis and PostgreSQL, each with its access policies from the call graph, the
+ * namespace's zero-trust baseline (STRICT mTLS, deny-all) and the ingress routes. The namespace
+ * itself comes from the namespaces chart.
  */
 export class TitaniumAppChart extends PlatformChart {
   constructor(scope: Construct, props: TitaniumAppChartProps) {
-    const { platform, environment, services, redis, postgresql } = props.config;
+    const { platform, environment, services, redis, postgresql, callGraph, trustDomain } = props.config;
     const namespace = environment.namespace;
     super(scope, { appName: namespace, syncWave: syncWaves.application, namespace });
+    const access = workloadAccess(props.config);
+    const peers = meshPeers(props.config);
+    const meshLabels = (name: string) =>
+      standardLabels({ name, partOf: platform.name, component: 'mesh', version: platform.version });
+
+    new NamespaceZeroTrust(this, 'zero-trust', {
+      namespace,
+      partOf: platform.name,
+      version: platform.version,
+      platformEgress: callGraph.platformEgress,
+      scrapers: callGraph.scrapes.flatMap((s) => {
+        const peer = peers.get(s.from);
+        return peer ? [{ peer, port: s.port }] : [];
+      }),
+    });
+
+    const targets = new Map<string, RouteTarget>(
+      services.map((s) => [s.name, { host: `${s.name}.${namespace}.svc.cluster.local`, port: s.port }]),
+    );
+    new IngressRoutes(this, `${platform.name}-ingress`, {
+      namespace,
+      labels: meshLabels(`${platform.name}-ingress`),
+      // Config checks guarantee the peer exists before anything renders.
+      gatewaySelector: { ...peers.get(callGraph.ingressGateway)?.podLabels },
+      routes: props.config.routes,
+      targets,
+    });
 
     const sharedConfigName = `${platform.name}-config`;
     const sharedData = sharedEnvironment(props.config);
@@ -52,6 +83,8 @@ export class TitaniumAppChart extends PlatformChart {
         env: service.env,
         secretEnv: service.secretEnv,
         slowStart: service.slowStart,
+        access: access.get(service.name),
+        trustDomain,
       });
     }
 
@@ -64,6 +97,8 @@ export class TitaniumAppChart extends PlatformChart {
       resources: environment.redis.resources,
       maxMemory: environment.redis.maxMemory,
       sidecarResources: environment.sidecar,
+      access: access.get(redis.name),
+      trustDomain,
     });
 
     new Postgresql(this, postgresql.name, {
@@ -79,6 +114,8 @@ export class TitaniumAppChart extends PlatformChart {
       storageSize: environment.postgresql.storageSize,
       storageClassName: environment.postgresql.storageClassName,
       sidecarResources: environment.sidecar,
+      access: access.get(postgresql.name),
+      trustDomain,
     });
   }
 }

@@ -26,6 +26,8 @@ export const delivery: DeliveryConfig = {
 export const syncWaves = {
   namespaces: -10,
   crds: -5,
-  platform: 0,
+  meshControlPlane: -3,
+  gateways: -2,
+  addons: 0,
   application: 10,
 } as const;

@@ -1,9 +1,12 @@
 // Assembles the typed configuration of one environment. The charts read nothing else.
 import { version } from '../package.json';
+import { callGraph } from './call-graph';
 import { postgresql, redis } from './datastores';
 import { delivery } from './delivery';
 import { local } from './environments/local';
 import { prod } from './environments/prod';
+import { nodePorts } from './node-ports';
+import { routes } from './routes';
 import { externalSecrets } from './secrets';
 import { services } from './services';
 import type { EnvironmentConfig, PlatformConfig, PlatformInfo } from './types';
@@ -22,5 +25,17 @@ export function platformConfig(environmentName: string): PlatformConfig {
       `unknown environment "${environmentName}" (config/index.ts knows: ${Object.keys(environments).join(', ')})`,
     );
   }
-  return { platform, delivery, environment, services, redis, postgresql, externalSecrets };
+  return {
+    platform,
+    delivery,
+    environment,
+    services,
+    redis,
+    postgresql,
+    externalSecrets,
+    routes,
+    callGraph,
+    nodePorts,
+    trustDomain: 'cluster.local',
+  };
 }

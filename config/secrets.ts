@@ -24,7 +24,15 @@ export const githubWebhookSecret = {
     'Shared secret of the GitHub webhook that tells Argo CD about pushes to `deploy`; `argocd-secret` refers to it as `$argocd-github-webhook:secret`.',
 } as const satisfies ExternalSecret;
 
-export const externalSecrets: readonly ExternalSecret[] = [postgresqlCredentials, internalApiSecret, githubWebhookSecret];
+export const kialiSigningKey = {
+  name: 'kiali-signing-key',
+  namespace: 'istio-system',
+  keys: ['key'],
+  description:
+    'Signs Kiali login sessions (16, 24 or 32 characters); a fixed key keeps the chart from writing a random one on every render.',
+} as const satisfies ExternalSecret;
+
+export const externalSecrets: readonly ExternalSecret[] = [postgresqlCredentials, internalApiSecret, githubWebhookSecret, kialiSigningKey];
 
 /** A typed reference to one key of a declared Secret. */
 export function secretKey<S extends ExternalSecret>(secret: S, key: S['keys'][number]): SecretKeyRef {

@@ -132,8 +132,20 @@ export interface AppSettings {
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
   /** `DEBUG_MODE`. */
   readonly debugMode: boolean;
-  /** `ALLOWED_ORIGINS`, joined with commas. */
-  readonly allowedOrigins: readonly string[];
+}
+
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+/** Istio's control plane, ingress gateway and Kiali, sized per environment. */
+export interface MeshEnvironmentConfig {
+  readonly istiod: { readonly resources: ResourceRequirements };
+  readonly ingressGateway: {
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    readonly resources: ResourceRequirements;
+  };
+  /** Kiali without login: only for the demo cluster, where the audience watches the graph. */
+  readonly kialiAnonymous: boolean;
 }
 
 export interface ResourceQuotaSpec {
@@ -158,6 +170,11 @@ export interface EnvironmentConfig {
   readonly cluster: ClusterRef;
   /** The application namespace; also the name of its rendered folder and of its Argo CD Application. */
   readonly namespace: string;
+  /**
+   * Host name operators use to reach the NodePorts (any node answers on every NodePort), e.g. a name
+   * mapped to a node's address in /etc/hosts. Used for `ALLOWED_ORIGINS` and Kiali's Grafana links.
+   */
+  readonly publicHost: string;
   /** Pod Security Standards version the namespace enforces, matching the cluster, e.g. `v1.31`. */
   readonly podSecurityVersion: string;
   readonly settings: AppSettings;
@@ -167,6 +184,7 @@ export interface EnvironmentConfig {
   };
   /** The Istio sidecar's requests and limits, set per pod through annotations. */
   readonly sidecar: ResourceRequirements;
+  readonly mesh: MeshEnvironmentConfig;
   readonly redis: {
     readonly resources: ResourceRequirements;
     /** Redis `maxmemory`, below the container's memory limit. */
@@ -221,6 +239,75 @@ export interface DeliveryConfig {
   readonly retry: { readonly limit: number; readonly backoff: RetryBackoff };
 }
 
+/** How a request path is matched: exactly, or by prefix. */
+export type PathMatch = { readonly exact: string } | { readonly prefix: string };
+
+/** One row of the ingress route table; rows are tried in order and the first match wins. */
+export interface RouteDefinition {
+  readonly name: string;
+  readonly match: PathMatch;
+  /** The workload that serves the request. */
+  readonly service: string;
+  /**
+   * Replaces the matched part of the path (the whole path for an exact match).
+   * @default the path is passed on unchanged
+   */
+  readonly rewrite?: string;
+}
+
+/** A workload outside the application namespace that calls, or is called by, the application. */
+export interface ExternalPeer {
+  readonly name: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Labels of its pods, for NetworkPolicy selectors. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /**
+   * Container ports it accepts calls on, when application workloads call it.
+   * @default none (it only calls in)
+   */
+  readonly ports?: readonly number[];
+}
+
+/** One allowed call: `from` opens connections to `to` (names of workloads or external peers). */
+export interface CallEdge {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Infrastructure every pod of the namespace reaches (DNS, the mesh control plane). */
+export interface PlatformEgress {
+  readonly name: string;
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly ports: readonly { readonly port: number; readonly protocol: 'TCP' | 'UDP' }[];
+}
+
+/** Plaintext scraping of every pod's sidecar from outside the mesh (not subject to mTLS). */
+export interface ScrapeAccess {
+  /** An external peer. */
+  readonly from: string;
+  readonly port: number;
+}
+
+/** Who talks to whom: the single declaration behind AuthorizationPolicies and NetworkPolicies. */
+export interface CallGraph {
+  /** The external peer that serves the route table (its pods are the Gateway's selector). */
+  readonly ingressGateway: string;
+  readonly peers: readonly ExternalPeer[];
+  readonly edges: readonly CallEdge[];
+  readonly platformEgress: readonly PlatformEgress[];
+  readonly scrapes: readonly ScrapeAccess[];
+}
+
+/** Every fixed NodePort of the platform, in one place. */
+export interface NodePorts {
+  readonly ingressHttp: number;
+  readonly grafana: number;
+  readonly kiali: number;
+  readonly prometheus: number;
+}
+
 /** The complete, resolved input of one environment's render. */
 export interface PlatformConfig {
   readonly platform: PlatformInfo;
@@ -230,4 +317,10 @@ export interface PlatformConfig {
   readonly redis: RedisDefinition;
   readonly postgresql: PostgresqlDefinition;
   readonly externalSecrets: readonly ExternalSecret[];
+  /** The ingress route table, first match wins. */
+  readonly routes: readonly RouteDefinition[];
+  readonly callGraph: CallGraph;
+  readonly nodePorts: NodePorts;
+  /** Istio trust domain, the first part of every workload principal. */
+  readonly trustDomain: string;
 }

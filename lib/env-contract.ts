@@ -20,7 +20,8 @@ export function sharedEnvironment(config: PlatformConfig): Record<string, string
     DEBUG_MODE: String(environment.settings.debugMode),
     APP_NAME: platform.name,
     APP_VERSION: platform.version,
-    ALLOWED_ORIGINS: environment.settings.allowedOrigins.join(','),
+    // The single-page app is served through the ingress, so its origin is the one to allow.
+    ALLOWED_ORIGINS: `http://${environment.publicHost}:${config.nodePorts.ingressHttp}`,
   };
 }
 

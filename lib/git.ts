@@ -30,6 +30,8 @@ export function tryGit(args: readonly string[], options: GitOptions): GitResult 
     env: { ...process.env, ...options.env },
     input: options.input,
     encoding: 'utf8',
+    // Whole rendered environments pass through `git cat-file --batch`; the 1 MiB default is too small.
+    maxBuffer: 1024 * 1024 * 1024,
   });
   if (run.error) throw run.error;
   return { status: run.status ?? 1, stdout: run.stdout, stderr: run.stderr };

@@ -2,6 +2,9 @@ import { Construct } from 'constructs';
 import type { AutoscalingSpec, ImageRef, ResourceRequirements, SecretKeyRef } from '../config/types';
 import { environmentVariables } from './env-vars';
 import { k8s } from './k8s';
+import type { WorkloadAccess } from './mesh/call-graph';
+import { ServiceTrafficPolicy } from './mesh/service-traffic-policy';
+import { WorkloadAccessPolicy } from './mesh/workload-access-policy';
 import { selectorLabels, standardLabels, type LabelProps } from './labels';
 import { hardenedPodTemplate } from './pod-template';
 import { resourceRequirements } from './resources';
@@ -57,11 +60,27 @@ export interface MicroserviceProps {
    * @default 10001
    */
   readonly runAsUser?: number;
+  /**
+   * Add a DestinationRule with connection pools and outlier detection for the Service.
+   * @default true
+   */
+  readonly trafficPolicy?: boolean;
+  /**
+   * Its edges of the call graph: the namespace denies everything else.
+   * @default no policies of its own (only the namespace's deny-all applies)
+   */
+  readonly access?: WorkloadAccess;
+  /**
+   * Istio trust domain of the callers' principals.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
 }
 
 /**
- * One HTTP microservice: ServiceAccount, Deployment, Service (port `http`), HorizontalPodAutoscaler
- * and PodDisruptionBudget, all named after the construct id.
+ * One HTTP microservice: ServiceAccount, Deployment, Service (port `http`), DestinationRule,
+ * HorizontalPodAutoscaler, PodDisruptionBudget and its access policies, all named after the
+ * construct id.
  */
 export class Microservice extends Construct {
   readonly name: string;
@@ -139,6 +158,15 @@ export class Microservice extends Construct {
       },
     });
 
+    if (props.trafficPolicy !== false) {
+      new ServiceTrafficPolicy(this, 'traffic-policy', {
+        name,
+        host: `${name}.${props.namespace}.svc.cluster.local`,
+        namespace: props.namespace,
+        labels: metadata.labels,
+      });
+    }
+
     new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
       metadata,
       spec: {
@@ -167,5 +195,16 @@ export class Microservice extends Construct {
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },
     });
+
+    if (props.access) {
+      new WorkloadAccessPolicy(this, 'access', {
+        name,
+        namespace: props.namespace,
+        selector,
+        labels: metadata.labels,
+        access: props.access,
+        trustDomain: props.trustDomain ?? 'cluster.local',
+      });
+    }
   }
 }

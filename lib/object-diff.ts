@@ -10,7 +10,7 @@ export interface FieldChange {
 }
 
 export interface ObjectChange {
-  /** `<app>/<Kind>/<namespace>/<name>`: the object's identity within an environment. */
+  /** `<app>/<apiVersion group>/<Kind>/<namespace>/<name>`: the object's identity within an environment. */
   readonly key: string;
   readonly app: string;
   readonly kind: string;
@@ -26,7 +26,9 @@ export interface LocatedObject {
 }
 
 export function objectKey(o: LocatedObject): string {
-  return `${o.app}/${o.object.kind}/${o.object.metadata?.namespace ?? ''}/${o.object.metadata?.name ?? ''}`;
+  // The group, not the version: an API version bump is a change to the object, not a new object.
+  const group = o.object.apiVersion.includes('/') ? o.object.apiVersion.split('/')[0] : '';
+  return `${o.app}/${group}/${o.object.kind}/${o.object.metadata?.namespace ?? ''}/${o.object.metadata?.name ?? ''}`;
 }
 
 function refOf(object: KubeObject): string {

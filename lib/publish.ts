@@ -114,7 +114,12 @@ function newerRender(options: PublishOptions, parent: string, source: string): s
   const subject = git(['log', '-1', '--format=%s', parent, '--', `${options.environment}/`], { cwd });
   const rendered = /^render ([0-9a-f]{40}):/.exec(subject)?.[1];
   if (!rendered || rendered === source) return undefined;
-  // Exit 0: our source is an ancestor of theirs. Unknown commits (a shallow clone) count as not newer.
+  // A checkout made before the newer commit was pushed does not have it yet: fetch it.
+  if (tryGit(['cat-file', '-e', `${rendered}^{commit}`], { cwd }).status !== 0) {
+    tryGit(['fetch', '--quiet', '--no-tags', options.remote, rendered], { cwd });
+  }
+  // Exit 0: our source is an ancestor of theirs. A commit that cannot be had (history rewritten)
+  // is not known to be newer, so publishing goes ahead.
   return tryGit(['merge-base', '--is-ancestor', source, rendered], { cwd }).status === 0 ? rendered : undefined;
 }
 

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import type { ImageRef, ResourceRequirements } from '../config/types';
 import { k8s } from './k8s';
+import type { WorkloadAccess } from './mesh/call-graph';
+import { WorkloadAccessPolicy } from './mesh/workload-access-policy';
 import { selectorLabels, standardLabels, type LabelProps } from './labels';
 import { hardenedPodTemplate } from './pod-template';
 import { resourceRequirements } from './resources';
@@ -28,6 +30,16 @@ export interface RedisProps {
    * @default Istio's global defaults
    */
   readonly sidecarResources?: ResourceRequirements;
+  /**
+   * Its edges of the call graph: the namespace denies everything else.
+   * @default no policies of its own (only the namespace's deny-all applies)
+   */
+  readonly access?: WorkloadAccess;
+  /**
+   * Istio trust domain of the callers' principals.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
 }
 
 /**
@@ -93,5 +105,16 @@ export class Redis extends Construct {
         ports: [{ name: 'tcp-redis', port: this.port, targetPort: k8s.IntOrString.fromString('tcp-redis'), protocol: 'TCP' }],
       },
     });
+
+    if (props.access) {
+      new WorkloadAccessPolicy(this, 'access', {
+        name,
+        namespace: props.namespace,
+        selector,
+        labels: metadata.labels,
+        access: props.access,
+        trustDomain: props.trustDomain ?? 'cluster.local',
+      });
+    }
   }
 }

@@ -3,8 +3,11 @@
 import { ApiObject, App, type Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { platformCharts } from '../charts';
+import { githubWebhookSecret } from '../config/secrets';
 import type { PlatformConfig } from '../config/types';
+import { webhookSecretPatch } from './argocd/webhook-secret-patch';
 import type { KubeObject, Manifest } from './manifest';
+import type { OutputFile } from './write-dist';
 
 /** The two trees synth writes: rendered apps (published to `deploy`) and the committed bootstrap. */
 export type OutputTree = 'dist' | 'argocd';
@@ -40,7 +43,11 @@ export interface RenderedEnvironment {
   readonly manifests: RenderedManifest[];
   /** Objects for `argocd/<env>/`. */
   readonly bootstrap: RenderedManifest[];
+  /** Files for `argocd/<env>/` that are not objects (patches an operator applies by hand). */
+  readonly bootstrapFiles: OutputFile[];
 }
+
+export const WEBHOOK_PATCH_PATH = 'patches/argocd-secret-webhook.yaml';
 
 export function renderManifests(config: PlatformConfig): RenderedEnvironment {
   const charts = platformCharts(new App(), config);
@@ -48,6 +55,10 @@ export function renderManifests(config: PlatformConfig): RenderedEnvironment {
   return {
     manifests: charts.apps.flatMap((chart) => manifestsOf(chart, 'dist', env, chart.appName)).sort(byFile),
     bootstrap: manifestsOf(charts.bootstrap, 'argocd', env).sort(byFile),
+    // In a subfolder: `kubectl apply -f argocd/<env>/` does not descend into it.
+    bootstrapFiles: [
+      { path: WEBHOOK_PATCH_PATH, content: webhookSecretPatch(githubWebhookSecret, `argocd/${env}/${WEBHOOK_PATCH_PATH}`) },
+    ],
   };
 }
 
@@ -61,6 +72,8 @@ export function manifestYaml(manifest: Manifest): string {
   const header = manifest.constructPath
     ? `# Rendered from construct ${manifest.constructPath}: edit the TypeScript source, not this file.\n`
     : '';
-  // No line folding and no anchors: the output reads like hand-written YAML and diffs line by line.
-  return header + stringify(manifest.object, { lineWidth: 0, aliasDuplicateObjects: false });
+  // YAML 1.1 rules for quoting: kubectl and Argo CD read 1.1, where an unquoted `on`, `yes` or `1:20`
+  // would turn into a boolean or a number. No line folding and no anchors: the output reads like
+  // hand-written YAML and diffs line by line.
+  return header + stringify(manifest.object, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -1,16 +1,20 @@
 // Render → validate → write. Nothing is written unless validation finds no error.
 import { join } from 'node:path';
+import { platformReleases } from '../charts';
 import type { PlatformConfig } from '../config/types';
+import { checkConfig } from './config-checks';
 import { manifestYaml, renderManifests, type RenderedManifest } from './render';
 import { findingFor, type Finding } from './validation/finding';
 import { validateManifests } from './validation';
-import { replaceFolder } from './write-dist';
+import { replaceFolder, type OutputFile } from './write-dist';
 
 export interface RenderResult {
   /** Objects for `dist/<env>/`. */
   readonly manifests: readonly RenderedManifest[];
   /** Objects for `argocd/<env>/`. */
   readonly bootstrap: readonly RenderedManifest[];
+  /** Other files for `argocd/<env>/`. */
+  readonly bootstrapFiles: readonly OutputFile[];
   readonly findings: readonly Finding[];
 }
 
@@ -31,9 +35,11 @@ function fileClashes(manifests: readonly RenderedManifest[]): Finding[] {
   return findings;
 }
 
-/** Renders and validates one environment in memory. */
+/** Renders and validates one environment in memory; invalid config stops before anything renders. */
 export function renderEnvironment(config: PlatformConfig): RenderResult {
-  const { manifests, bootstrap } = renderManifests(config);
+  const configFindings = checkConfig(config, platformReleases(config));
+  if (configFindings.length > 0) return { manifests: [], bootstrap: [], bootstrapFiles: [], findings: configFindings };
+  const { manifests, bootstrap, bootstrapFiles } = renderManifests(config);
   const all = [...manifests, ...bootstrap];
   const findings = [
     ...fileClashes(all),
@@ -42,7 +48,7 @@ export function renderEnvironment(config: PlatformConfig): RenderResult {
       defaultNamespace: config.environment.namespace,
     }),
   ];
-  return { manifests, bootstrap, findings };
+  return { manifests, bootstrap, bootstrapFiles, findings };
 }
 
 export class SynthError extends Error {
@@ -81,7 +87,7 @@ export function writeEnvironment(config: PlatformConfig, result: RenderResult, r
     argocd: join(roots.argocd, config.environment.name),
   };
   replaceFolder(directories.dist, folderContents(result.manifests));
-  replaceFolder(directories.argocd, folderContents(result.bootstrap));
+  replaceFolder(directories.argocd, [...folderContents(result.bootstrap), ...result.bootstrapFiles]);
   return { ...result, directories };
 }
 

@@ -55,22 +55,26 @@ test('an image bump is one changed Deployment with the image, version labels and
 });
 
 test('added and removed objects, in text and Markdown', () => {
+  // The branch still holds a Service the code no longer renders; the code adds a service.
+  const older = deployRepository();
+  const legacy = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'legacy-service', namespace: 'titanium-prod' } };
+  writeFileSync(join(older, 'prod', 'titanium-prod', 'service-legacy-service.yaml'), manifestYaml({ file: '', object: legacy }));
+  git(['add', '.'], { cwd: older });
+  git(['commit', '--quiet', '-m', 'legacy'], { cwd: older, env: IDENTITY });
   const changed = withConfig('prod', (c) => ({
-    services: [
-      ...c.services.filter((s) => s.name !== 'blog-service'),
-      { ...c.services[0], name: 'search-service', urlEnvVar: 'SEARCH_SERVICE_URL', env: undefined },
-    ],
+    services: [...c.services, { ...c.services[0], name: 'search-service', urlEnvVar: 'SEARCH_SERVICE_URL', env: undefined }],
   }));
-  const changes = diffObjects(readRenderedRef(repo, 'deploy', 'prod'), located(changed));
+  const changes = diffObjects(readRenderedRef(older, 'deploy', 'prod'), located(changed));
   expect(changes.filter((c) => c.type === 'added').map((c) => `${c.kind} ${c.ref}`)).toContain('Deployment titanium-prod/search-service');
-  expect(changes.filter((c) => c.type === 'removed').map((c) => `${c.kind} ${c.ref}`)).toContain('Service titanium-prod/blog-service');
+  expect(changes.filter((c) => c.type === 'removed').map((c) => `${c.kind} ${c.ref}`)).toEqual(['Service titanium-prod/legacy-service']);
   const text = formatText('prod', changes);
-  expect(text).toMatch(/^prod: 5 added, 5 removed, \d+ changed$/m);
+  // ServiceAccount, Deployment, Service, DestinationRule, HPA, PDB (the service has no callers yet).
+  expect(text).toMatch(/^prod: 6 added, 1 removed, \d+ changed$/m);
   expect(text).toContain('+ titanium-prod  Deployment titanium-prod/search-service');
   expect(text).toContain('    data.SEARCH_SERVICE_URL: (none) → http://search-service:8000');
   const markdown = formatMarkdown('prod', changes);
   expect(markdown).toContain('| + | titanium-prod | Deployment `titanium-prod/search-service` |');
-  expect(markdown).toContain('| - | titanium-prod | Service `titanium-prod/blog-service` |');
+  expect(markdown).toContain('| - | titanium-prod | Service `titanium-prod/legacy-service` |');
 });
 
 test('list items with names compare by name, so an inserted env var is one change', () => {

@@ -1,5 +1,6 @@
 // The environment contract of platform.md, written out here independently of the code: each service
 // sees every variable, the addresses point at real Service ports, and Secrets feed the right services.
+import { platformConfig } from '../config';
 import { environmentNames, named, objects, ofKind, podTemplate, type Container, type KubeObject } from './helpers';
 
 const SHARED = [
@@ -47,7 +48,7 @@ function servicePort(all: readonly KubeObject[], host: string, port: string): bo
 
 describe.each(environmentNames)('environment %s', (environment) => {
   const all = objects(environment);
-  const namespace = ofKind(all, 'Namespace')[0].metadata!.name!;
+  const namespace = platformConfig(environment).environment.namespace;
 
   describe.each(Object.keys(FROM_SECRETS))('%s', (service) => {
     const container = podTemplate(named(all, 'Deployment', service))!.spec.containers[0];
@@ -106,4 +107,24 @@ test('environments differ in ENVIRONMENT and therefore in the config checksum', 
   expect(data('local').ENVIRONMENT).toBe('local');
   const checksum = (env: string) => podTemplate(named(objects(env), 'Deployment', 'api-gateway'))!.metadata?.annotations?.['checksum/config'];
   expect(checksum('prod')).not.toBe(checksum('local'));
+});
+
+describe.each(environmentNames)('addresses follow the call graph in %s', (environment) => {
+  const config = platformConfig(environment);
+  const all = objects(environment);
+  /** The variables that hold a workload's address, and the value they must have. */
+  const addressOf = (name: string): Record<string, string> => {
+    if (name === config.redis.name) return { REDIS_HOST: name, REDIS_PORT: String(config.redis.port) };
+    if (name === config.postgresql.name) return { POSTGRES_HOST: name, POSTGRES_PORT: String(config.postgresql.port) };
+    const service = config.services.find((s) => s.name === name)!;
+    return { [service.urlEnvVar]: `http://${service.name}:${service.port}` };
+  };
+
+  test.each(config.callGraph.edges.filter((e) => config.services.some((s) => s.name === e.from)).map((e) => [e.from, e.to]))(
+    '%s can find %s',
+    (from, to) => {
+      const env = effectiveEnv(podTemplate(named(all, 'Deployment', from))!.spec.containers[0], all, config.environment.namespace);
+      for (const [variable, value] of Object.entries(addressOf(to))) expect([variable, env.get(variable)?.value]).toEqual([variable, value]);
+    },
+  );
 });

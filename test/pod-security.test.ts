@@ -1,5 +1,6 @@
 // Pod Security "restricted" (Kubernetes 1.31), checked field by field on every container of every
 // workload, plus the project's own rules: requests and limits, probes, read-only root, pinned images.
+import { platformConfig } from '../config';
 import { images } from '../config/images';
 import { environmentNames, objects, ofKind, workloads, type Container, type PodTemplate } from './helpers';
 
@@ -19,8 +20,8 @@ describe.each(environmentNames)('environment %s', (environment) => {
     ),
   );
 
-  test('the namespace enforces restricted and injects sidecars', () => {
-    const [namespace] = ofKind(all, 'Namespace');
+  test('the application namespace enforces restricted and injects sidecars', () => {
+    const namespace = ofKind(all, 'Namespace').find((n) => n.metadata?.name === platformConfig(environment).environment.namespace)!;
     expect(namespace.metadata?.labels).toMatchObject({
       'istio-injection': 'enabled',
       'pod-security.kubernetes.io/enforce': 'restricted',
@@ -70,9 +71,11 @@ describe.each(environmentNames)('environment %s', (environment) => {
         const types = Object.keys(volume).filter((k) => k !== 'name');
         expect(types.every((t) => ALLOWED_VOLUME_TYPES.includes(t))).toBe(true);
       }
-      // Every mount resolves to a volume of the pod.
+      // Every mount resolves to a volume of the pod or a claim of its StatefulSet.
       const volumes = new Set((pod.spec.volumes ?? []).map((v) => v.name as string));
-      const claims = new Set<string>(['data']);
+      const owner = workloads(all).find((w) => w.pod === pod)!.object;
+      const templates = (owner.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] }).volumeClaimTemplates ?? [];
+      const claims = new Set(templates.map((t) => t.metadata.name));
       for (const mount of pod.spec.containers.flatMap((c) => c.volumeMounts ?? [])) {
         expect(volumes.has(mount.name) || claims.has(mount.name)).toBe(true);
       }

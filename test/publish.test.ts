@@ -185,6 +185,49 @@ exit 0
   }, 30_000);
 });
 
+describe('publishing from a checkout that is behind', () => {
+  test('a render of a newer commit it has not fetched yet is still recognised as newer', () => {
+    const f = fixture();
+    // An older clone, made before main moved on.
+    const stale = cloneOf(f.remote, join(f.source, '..'), 'stale');
+    writeFileSync(join(f.source, 'main.ts'), 'console.log("v2");\n');
+    git(['commit', '--quiet', '-am', 'Newer'], { cwd: f.source, env: IDENTITY });
+    git(['push', '--quiet', 'origin', 'main'], { cwd: f.source });
+    expect(publish(options(f)).status).toBe('published');
+    const newest = onRemote(f, ['rev-parse', 'deploy']);
+
+    writeRendered(f.dist, 'prod', { 'titanium-prod/deployment-api.yaml': 'kind: Deployment\nold: true\n' });
+    const result = publish({ ...options(f), repository: stale });
+    expect(result.status).toBe('superseded');
+    expect(onRemote(f, ['rev-parse', 'deploy'])).toBe(newest);
+  });
+});
+
+describe('two publishers of the same environment racing', () => {
+  test('both succeed, history stays linear and the branch ends with one of the two renders whole', async () => {
+    const f = fixture();
+    const hook = join(f.remote, 'hooks', 'pre-receive');
+    writeFileSync(hook, `#!/bin/sh\ndir="$(pwd)/race"; mkdir -p "$dir"; touch "$dir/$$"\ni=0; while [ "$(ls "$dir" | wc -l)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n`);
+    chmodSync(hook, 0o755);
+    const other = cloneOf(f.remote, join(f.source, '..'), 'other');
+    const otherDist = join(f.source, '..', 'other-dist');
+    writeRendered(otherDist, 'prod', { 'titanium-prod/deployment-api.yaml': 'kind: Deployment\nfrom: other\n' });
+
+    const [a, b] = await Promise.all([
+      publishInBackground(f.source, ['--branch', 'deploy', '--env', 'prod', '--dist', f.dist]),
+      publishInBackground(other, ['--branch', 'deploy', '--env', 'prod', '--dist', otherDist]),
+    ]);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    expect(onRemote(f, ['rev-list', '--merges', '--count', 'deploy'])).toBe('0');
+    const files = filesOnDeploy(f).filter((p) => p.startsWith('prod/'));
+    // Either render, never a mix of both.
+    expect([
+      ['prod/titanium-prod/deployment-api.yaml', 'prod/titanium-prod/service-api.yaml'],
+      ['prod/titanium-prod/deployment-api.yaml'],
+    ]).toContainEqual(files);
+  }, 30_000);
+});
+
 describe('npm run publish:deploy', () => {
   test('requires --branch', () => {
     const run = runBuilt('scripts/publish-deploy.js', []);

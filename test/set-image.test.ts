@@ -62,21 +62,58 @@ test('setting the current tag is a no-op', () => {
   expect(run.stdout).toContain('already at the requested tags');
 });
 
-test('--commit commits the images file alone and hands the commit to the workflow', () => {
-  const repo = mkdtempSync(join(tmpdir(), 'titanium-set-image-repo-'));
-  const env = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
-  git(['init', '--quiet', repo], { cwd: repo });
-  mkdirSync(join(repo, 'config'));
-  copyFileSync(source, join(repo, 'config', 'images.ts'));
-  copyFileSync(join(ROOT, 'package.json'), join(repo, 'unrelated.json'));
-  git(['add', 'config'], { cwd: repo });
-  git(['commit', '--quiet', '-m', 'init'], { cwd: repo, env });
-  git(['add', 'unrelated.json'], { cwd: repo }); // staged, and must stay out of the commit
-  const output = join(repo, 'github-output');
-  const run = runBuilt('scripts/set-image.js', ['--commit', 'user-service=main-1234567'], { cwd: repo, env: { ...env, GITHUB_OUTPUT: output } });
+const IDENTITY = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
+
+/** A bare remote and a clone of it whose main holds config/images.ts. */
+function repositories(): { remote: string; clone: string } {
+  const root = mkdtempSync(join(tmpdir(), 'titanium-set-image-repo-'));
+  const remote = join(root, 'remote.git');
+  git(['init', '--quiet', '--bare', '--initial-branch=main', remote], { cwd: root });
+  const seed = join(root, 'seed');
+  git(['clone', '--quiet', remote, seed], { cwd: root });
+  git(['checkout', '--quiet', '-B', 'main'], { cwd: seed });
+  mkdirSync(join(seed, 'config'));
+  copyFileSync(source, join(seed, 'config', 'images.ts'));
+  git(['add', 'config'], { cwd: seed });
+  git(['commit', '--quiet', '-m', 'init'], { cwd: seed, env: IDENTITY });
+  git(['push', '--quiet', 'origin', 'main'], { cwd: seed });
+  const clone = join(root, 'clone');
+  git(['clone', '--quiet', remote, clone], { cwd: root });
+  return { remote, clone };
+}
+
+test('--commit commits the images file alone', () => {
+  const { clone } = repositories();
+  copyFileSync(join(ROOT, 'package.json'), join(clone, 'unrelated.json'));
+  git(['add', 'unrelated.json'], { cwd: clone }); // staged, and must stay out of the commit
+  const run = runBuilt('scripts/set-image.js', ['--commit', 'user-service=main-1234567'], { cwd: clone, env: IDENTITY });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
-  expect(git(['log', '-1', '--format=%s'], { cwd: repo })).toBe('set-image: user-service main-d631646 → main-1234567');
-  expect(git(['show', '--name-only', '--format=', 'HEAD'], { cwd: repo })).toBe('config/images.ts');
-  expect(readFileSync(output, 'utf8')).toBe(`ref=${git(['rev-parse', 'HEAD'], { cwd: repo })}\n`);
+  expect(git(['log', '-1', '--format=%s'], { cwd: clone })).toBe('set-image: user-service main-d631646 → main-1234567');
+  expect(git(['show', '--name-only', '--format=', 'HEAD'], { cwd: clone })).toBe('config/images.ts');
+});
+
+test('--push lands the tag even when main moved on meanwhile, keeping the other change', () => {
+  const { remote, clone } = repositories();
+  // Someone else pins another service first; this clone does not know yet.
+  const other = join(clone, '..', 'other');
+  git(['clone', '--quiet', remote, other], { cwd: join(clone, '..') });
+  expect(runBuilt('scripts/set-image.js', ['--commit', '--push', 'blog-service=main-bbbbbbb'], { cwd: other, env: IDENTITY }).status).toBe(0);
+
+  const run = runBuilt('scripts/set-image.js', ['--commit', '--push', 'api-gateway=main-aaaaaaa'], { cwd: clone, env: IDENTITY });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain('push rejected: main moved on; applying the tags again on top');
+  const onMain = git(['show', 'main:config/images.ts'], { cwd: remote });
+  expect(onMain).toContain("tag: 'main-aaaaaaa'");
+  expect(onMain).toContain("tag: 'main-bbbbbbb'");
+  expect(git(['rev-list', '--count', 'main'], { cwd: remote })).toBe('3');
+});
+
+test('--push refuses a checkout with other changes', () => {
+  const { clone } = repositories();
+  copyFileSync(join(ROOT, 'package.json'), join(clone, 'unrelated.json'));
+  const run = runBuilt('scripts/set-image.js', ['--commit', '--push', 'api-gateway=main-aaaaaaa'], { cwd: clone, env: IDENTITY });
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain('--push needs a clean checkout');
 });

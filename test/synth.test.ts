@@ -64,12 +64,13 @@ describe('npm run synth', () => {
   });
 
   test('writes what the in-memory render produces, apps to dist/ and the bootstrap to argocd/', () => {
-    const { manifests, bootstrap } = renderEnvironment(platformConfig('prod'));
+    const { manifests, bootstrap, bootstrapFiles } = renderEnvironment(platformConfig('prod'));
     for (const manifest of [...manifests, ...bootstrap]) {
       expect(readFileSync(join(first, manifest.tree, 'prod', manifest.path), 'utf8')).toBe(manifestYaml(manifest));
     }
+    for (const file of bootstrapFiles) expect(readFileSync(join(first, 'argocd', 'prod', file.path), 'utf8')).toBe(file.content);
     expect(tree(join(first, 'dist', 'prod')).size).toBe(manifests.length);
-    expect(tree(join(first, 'argocd', 'prod')).size).toBe(bootstrap.length);
+    expect(tree(join(first, 'argocd', 'prod')).size).toBe(bootstrap.length + bootstrapFiles.length);
   });
 
   test('defaults to prod, dist/ and argocd/ in the working directory', () => {

@@ -32,8 +32,8 @@ const workflow = (file: string) => parse(text(file)) as Workflow;
 const steps = (file: string) => Object.values(workflow(file).jobs).flatMap((job) => job.steps ?? []);
 const scripts = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
 
-test('the three workflows exist', () => {
-  expect(files).toEqual(['deliver.yml', 'gate.yml', 'pull-request.yml']);
+test('the four workflows exist', () => {
+  expect(files).toEqual(['deliver.yml', 'gate.yml', 'image-updated.yml', 'pull-request.yml']);
 });
 
 test.each(files)('%s passes actionlint', async (file) => {
@@ -57,7 +57,7 @@ test.each(files)('%s grants nothing by default and each job only what it needs',
   for (const [name, job] of Object.entries(wf.jobs)) {
     expect([name, job.permissions]).toEqual([name, expect.any(Object)]);
     const writes = Object.entries(job.permissions!).filter(([, level]) => level === 'write').map(([scope]) => scope);
-    for (const scope of writes) expect(['contents', 'security-events']).toContain(scope);
+    for (const scope of writes) expect(['contents', 'security-events', 'actions']).toContain(scope);
   }
 });
 
@@ -66,7 +66,8 @@ test.each(files)('%s stays thin: steps run npm scripts that exist, and untrusted
     if (step.run === undefined) continue;
     expect(step.run).not.toContain('${{');
     const command = step.run.trim();
-    if (command === 'git push origin HEAD:main') continue;
+    // The one step that is not an npm script: starting the delivery run.
+    if (command === 'gh workflow run deliver.yml --ref main') continue;
     const match = /^npm (?:ci|test|run (?:--silent )?([\w:-]+))\b/.exec(command);
     expect([command, match]).toEqual([command, expect.anything()]);
     if (match?.[1]) expect(scripts).toContain(match[1]);
@@ -93,19 +94,23 @@ test('the gate tests, renders every environment, scans config (SARIF) and images
   expect(all.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))).toBe(true);
 });
 
-test('delivery: push to main, by hand, or an image-updated dispatch; gate, then one publish at a time', () => {
-  const wf = workflow('deliver.yml');
-  expect(wf.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: null, repository_dispatch: { types: ['image-updated'] } });
-  const { publish, gate } = wf.jobs;
+test('delivery: push to main or by hand; the gate, then publish of main only, one run at a time in order', () => {
+  const wf = workflow('deliver.yml') as Workflow & { concurrency: unknown };
+  expect(wf.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: null });
+  expect(wf.concurrency).toEqual({ group: 'publish-deploy', 'cancel-in-progress': false });
+  const { publish, gate } = wf.jobs as Record<string, Job & { if?: string }>;
   expect(gate.uses).toBe('./.github/workflows/gate.yml');
-  expect(publish.needs).toContain('gate');
-  expect(publish.concurrency).toEqual({ group: 'publish-deploy', 'cancel-in-progress': false });
+  expect(publish.needs).toBe('gate');
+  expect(publish.if).toBe("github.ref == 'refs/heads/main'");
   expect(publish.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm run synth -- --env all', 'npm run publish:deploy -- --branch deploy --env all']);
 });
 
-test('the dispatched service and tag reach set-image through env, and the gate checks the commit it made', () => {
-  const job = workflow('deliver.yml').jobs['set-image'];
-  const pin = job.steps!.find((s) => s.run?.includes('set-image'))!;
-  expect(pin.env).toEqual({ SERVICE: '${{ github.event.client_payload.service }}', TAG: '${{ github.event.client_payload.tag }}' });
-  expect(workflow('deliver.yml').jobs.gate.with?.ref).toBe('${{ needs.set-image.outputs.ref || github.sha }}');
+test('an image-updated dispatch pins the tag through env (never interpolated into a command), then starts delivery', () => {
+  const wf = workflow('image-updated.yml') as Workflow & { concurrency?: unknown };
+  expect(wf.on).toEqual({ repository_dispatch: { types: ['image-updated'] } });
+  // No concurrency group: a waiting run would be cancelled by the next announcement and its tag lost.
+  expect(wf.concurrency).toBeUndefined();
+  const runs = steps('image-updated.yml').filter((s) => s.run);
+  expect(runs.map((s) => s.run)).toEqual(['npm ci', 'npm run set-image -- --commit --push "$SERVICE=$TAG"', 'gh workflow run deliver.yml --ref main']);
+  expect(runs[1].env).toEqual({ SERVICE: '${{ github.event.client_payload.service }}', TAG: '${{ github.event.client_payload.tag }}' });
 });

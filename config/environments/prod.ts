@@ -7,19 +7,29 @@ export const prod: EnvironmentConfig = {
   description: 'Demo cluster: k3s v1.31, one server and two agents',
   cluster: { name: 'titanium-demo', server: 'https://kubernetes.default.svc' },
   namespace: 'titanium-prod',
+  // Map it to any node's address in /etc/hosts (README: "Demo endpoints").
+  publicHost: 'titanium.local',
   podSecurityVersion: 'v1.31',
   settings: {
     environment: 'production',
     logLevel: 'INFO',
     debugMode: false,
-    // The single-page app is served through the same ingress origin, so browsers need no CORS for it.
-    allowedOrigins: ['http://localhost:31304'],
   },
   services: {
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
     autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 70 },
   },
   sidecar: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+  mesh: {
+    istiod: { resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
+    ingressGateway: {
+      minReplicas: 2,
+      maxReplicas: 5,
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    },
+    // The demo cluster: the audience watches the graph without logging in.
+    kialiAnonymous: true,
+  },
   redis: {
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
     // Leaves a quarter of the limit for Redis' own overhead, so eviction starts before the OOM killer.

@@ -1,12 +1,7 @@
 import { Construct } from 'constructs';
+import type { GroupKind } from '../../config/helm-charts';
 import { AppProject } from '../../imports/argoproj.io';
 import { standardLabels } from '../labels';
-
-export interface GroupKind {
-  /** API group; `''` for the core group. */
-  readonly group: string;
-  readonly kind: string;
-}
 
 export interface ProjectDestination {
   readonly server: string;
@@ -31,8 +26,8 @@ export interface PlatformProjectProps {
 
 /**
  * The AppProject every Application of the platform belongs to: limited to the platform's
- * repositories, its namespaces and the cluster-scoped kinds it renders; lists everything else in
- * those namespaces as orphaned.
+ * repositories, its namespaces and the cluster-scoped kinds it deploys. (No orphaned-resource
+ * warnings: Argo CD's own objects and the Secrets created outside git would all be flagged.)
  */
 export class PlatformProject extends Construct {
   readonly name: string;
@@ -45,14 +40,15 @@ export class PlatformProject extends Construct {
         name,
         namespace: props.argocdNamespace,
         labels: standardLabels({ name, partOf: props.partOf, component: 'delivery', version: props.version }),
+        // Before every Application: a project change (a new namespace or kind) must be in place
+        // before the Applications that need it are synced.
+        annotations: { 'argocd.argoproj.io/sync-wave': '-100' },
       },
       spec: {
         description: props.description,
         sourceRepos: [...props.sourceRepos],
         destinations: props.destinations.map((d) => ({ server: d.server, namespace: d.namespace })),
         clusterResourceWhitelist: props.clusterResourceWhitelist.map((gk) => ({ group: gk.group, kind: gk.kind })),
-        // Objects in these namespaces that no Application renders show up in the UI as orphaned.
-        orphanedResources: { warn: true },
       },
     });
   }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { Application, type ApplicationSpecIgnoreDifferences } from '../../imports/argoproj.io';
+import type { HelmChartRef } from '../../config/helm-charts';
 import type { RetryBackoff } from '../../config/types';
+import { Application, type ApplicationSpecIgnoreDifferences, type ApplicationSpecSource } from '../../imports/argoproj.io';
 import { standardLabels } from '../labels';
 
 /** An `ignoreDifferences` entry with the reason it is needed; the reason stays in the source. */
@@ -8,21 +9,32 @@ export interface JustifiedIgnoreDifference extends ApplicationSpecIgnoreDifferen
   readonly reason: string;
 }
 
-export interface GitOpsApplicationProps {
-  readonly argocdNamespace: string;
-  readonly project: string;
-  /** Git repository and branch holding the rendered YAML. */
+/** A folder of rendered YAML on a branch. */
+export interface FolderSource {
   readonly repoURL: string;
+  /** Branch, e.g. `deploy`. */
   readonly targetRevision: string;
   /** Folder in that branch, e.g. `prod/titanium-prod`. */
   readonly path: string;
+}
+
+/** A pinned upstream Helm chart with typed values. */
+export interface HelmSource {
+  readonly chart: HelmChartRef;
+  readonly values: object;
+}
+
+export interface GitOpsApplicationProps {
+  readonly argocdNamespace: string;
+  readonly project: string;
+  readonly source: FolderSource | HelmSource;
   /** The cluster to deploy to. */
   readonly server: string;
   /**
-   * Namespace for objects that name none.
-   * @default none (every object names its namespace)
+   * Destination namespace: the default for objects that name none. Always set: Argo CD checks it
+   * against the project's destinations even when every object is cluster-scoped.
    */
-  readonly namespace?: string;
+  readonly namespace: string;
   /**
    * Sync wave in the parent app of apps: lower waves are synced and healthy first.
    * @default none (an Application nothing else syncs, such as the root)
@@ -45,9 +57,19 @@ export interface GitOpsApplicationProps {
   readonly ignoreDifferences?: readonly JustifiedIgnoreDifference[];
 }
 
+function applicationSource(source: FolderSource | HelmSource): ApplicationSpecSource {
+  if ('path' in source) return { repoUrl: source.repoURL, targetRevision: source.targetRevision, path: source.path };
+  return {
+    repoUrl: source.chart.repoURL,
+    chart: source.chart.chart,
+    targetRevision: source.chart.version,
+    helm: { releaseName: source.chart.releaseName, valuesObject: source.values },
+  };
+}
+
 /**
- * An Argo CD Application that keeps one folder of the deploy branch applied: automated sync with
- * prune and self-heal, server-side apply and diff, retries with backoff.
+ * An Argo CD Application that keeps a folder of the deploy branch, or a pinned Helm chart, applied:
+ * automated sync with prune and self-heal, server-side apply and diff, retries with backoff.
  */
 export class GitOpsApplication extends Construct {
   readonly name: string;
@@ -71,7 +93,7 @@ export class GitOpsApplication extends Construct {
       },
       spec: {
         project: props.project,
-        source: { repoUrl: props.repoURL, targetRevision: props.targetRevision, path: props.path },
+        source: applicationSource(props.source),
         destination: { server: props.server, namespace: props.namespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
@@ -88,6 +110,8 @@ export class GitOpsApplication extends Construct {
             'ApplyOutOfSyncOnly=true',
             // Deletions wait until everything else is synced and healthy.
             'PruneLast=true',
+            // A sync leaves the ignored fields to whoever owns them instead of resetting them.
+            ...(props.ignoreDifferences?.length ? ['RespectIgnoreDifferences=true'] : []),
           ],
         },
         ignoreDifferences: props.ignoreDifferences?.map(({ reason: _reason, ...entry }) => entry),

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import type { ResourceQuotaSpec } from '../config/types';
+import type { PodSecurityLevel, ResourceQuotaSpec } from '../config/types';
 import { k8s } from './k8s';
 import { standardLabels } from './labels';
 import { quantity } from './resources';
 
-export interface AppNamespaceProps {
+export interface PlatformNamespaceProps {
   /** Value of `app.kubernetes.io/part-of`. */
   readonly partOf: string;
   /** Version label of the namespace-level objects. */
@@ -12,10 +12,21 @@ export interface AppNamespaceProps {
   /** Pod Security Standards version to enforce, e.g. `v1.31` (pinned, so a cluster upgrade changes nothing silently). */
   readonly podSecurityVersion: string;
   /**
-   * Istio sidecar injection for every pod in the namespace.
+   * Pod Security level enforced; warnings and audit are always at `restricted`.
+   * @default 'restricted'
+   */
+  readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Label the namespace for Istio sidecar injection. Off means no label at all: an explicit
+   * `istio-injection: disabled` would also stop the gateway's own injection in istio-system.
    * @default true
    */
   readonly sidecarInjection?: boolean;
+  /**
+   * Value of `app.kubernetes.io/component`.
+   * @default 'namespace'
+   */
+  readonly component?: string;
   /**
    * A ResourceQuota for the namespace.
    * @default no quota
@@ -29,14 +40,17 @@ export interface AppNamespaceProps {
   readonly protectFromDeletion?: boolean;
 }
 
-/** An application namespace: sidecar-injected, Pod Security `restricted` enforced, optionally quota'd. */
-export class AppNamespace extends Construct {
+/**
+ * A namespace of the platform: a Pod Security level enforced (restricted by default, warned and
+ * audited at restricted always), optionally sidecar-injected and quota'd, never deleted by Argo CD.
+ */
+export class PlatformNamespace extends Construct {
   readonly name: string;
 
-  constructor(scope: Construct, name: string, props: AppNamespaceProps) {
+  constructor(scope: Construct, name: string, props: PlatformNamespaceProps) {
     super(scope, name);
     this.name = name;
-    const labels = standardLabels({ name, partOf: props.partOf, component: 'namespace', version: props.version });
+    const labels = standardLabels({ name, partOf: props.partOf, component: props.component ?? 'namespace', version: props.version });
 
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
@@ -45,8 +59,8 @@ export class AppNamespace extends Construct {
           props.protectFromDeletion === false ? undefined : { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
         labels: {
           ...labels,
-          'istio-injection': props.sidecarInjection === false ? 'disabled' : 'enabled',
-          'pod-security.kubernetes.io/enforce': 'restricted',
+          ...(props.sidecarInjection === false ? {} : { 'istio-injection': 'enabled' }),
+          'pod-security.kubernetes.io/enforce': props.podSecurity ?? 'restricted',
           'pod-security.kubernetes.io/enforce-version': props.podSecurityVersion,
           // Warn and audit on the same level, so `kubectl apply` shows a violation before a pod is refused.
           'pod-security.kubernetes.io/warn': 'restricted',

@@ -1,0 +1,74 @@
+import { Construct } from 'constructs';
+import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../../imports/security.istio.io';
+import { k8s } from '../k8s';
+import { principal, type Connection, type WorkloadAccess } from './call-graph';
+
+export interface WorkloadAccessPolicyProps {
+  /** Name of both policy objects: the workload's. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels the policies select the workload's pods by. */
+  readonly selector: Record<string, string>;
+  /** Labels of the policy objects themselves. */
+  readonly labels: Record<string, string>;
+  readonly access: WorkloadAccess;
+  /** Istio trust domain of the principals. */
+  readonly trustDomain: string;
+}
+
+function peerSelector(connection: Connection, namespace: string): k8s.NetworkPolicyPeer {
+  const pods = { podSelector: { matchLabels: { ...connection.peer.podLabels } } };
+  // Peers in this namespace need no namespace selector; others are pinned to theirs.
+  return connection.peer.namespace === namespace
+    ? pods
+    : { ...pods, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': connection.peer.namespace } } };
+}
+
+function tcpPorts(ports: readonly number[]): k8s.NetworkPolicyPort[] {
+  return ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }));
+}
+
+/**
+ * Opens exactly one workload's edges of the call graph, on top of the namespace's deny-all: an Istio
+ * ALLOW policy for its callers' principals and a NetworkPolicy for its callers and callees.
+ */
+export class WorkloadAccessPolicy extends Construct {
+  constructor(scope: Construct, id: string, props: WorkloadAccessPolicyProps) {
+    super(scope, id);
+    const { inbound, outbound } = props.access;
+    const metadata = { name: props.name, namespace: props.namespace, labels: props.labels };
+
+    if (inbound.length > 0) {
+      // One rule per port: each caller reaches the ports it was declared for, nothing else.
+      const byPorts = new Map<string, string[]>();
+      for (const c of inbound) {
+        const key = c.ports.join(',');
+        byPorts.set(key, [...(byPorts.get(key) ?? []), principal(props.trustDomain, c.peer)]);
+      }
+      new AuthorizationPolicy(this, 'authorization', {
+        metadata,
+        spec: {
+          selector: { matchLabels: props.selector },
+          action: AuthorizationPolicySpecAction.ALLOW,
+          rules: [...byPorts].map(([ports, principals]) => ({
+            from: [{ source: { principals: [...new Set(principals)].sort() } }],
+            to: [{ operation: { ports: ports.split(',') } }],
+          })),
+        },
+      });
+    }
+
+    const policyTypes = [...(inbound.length > 0 ? ['Ingress'] : []), ...(outbound.length > 0 ? ['Egress'] : [])];
+    if (policyTypes.length > 0) {
+      new k8s.KubeNetworkPolicy(this, 'network', {
+        metadata,
+        spec: {
+          podSelector: { matchLabels: props.selector },
+          policyTypes,
+          ingress: inbound.length > 0 ? inbound.map((c) => ({ from: [peerSelector(c, props.namespace)], ports: tcpPorts(c.ports) })) : undefined,
+          egress: outbound.length > 0 ? outbound.map((c) => ({ to: [peerSelector(c, props.namespace)], ports: tcpPorts(c.ports) })) : undefined,
+        },
+      });
+    }
+  }
+}

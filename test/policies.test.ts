@@ -1,0 +1,166 @@
+// Zero trust, checked on the rendered policies themselves: every declared edge of the call graph is
+// allowed by both the Istio AuthorizationPolicies and the NetworkPolicies, and every other pair of
+// workloads and peers is denied by both. mTLS is STRICT for the whole namespace with no exceptions.
+import { platformConfig } from '../config';
+import { meshPeers, principal, type MeshPeer } from '../lib/mesh/call-graph';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { callGraphMermaid } from '../lib/mesh/call-graph-diagram';
+import { istioAllows, networkAllows } from '../lib/mesh/policy-eval';
+import { checkConfig } from '../lib/config-checks';
+import { platformReleases } from '../charts';
+import { environmentNames, objects, ofKind, withConfig, type KubeObject } from './helpers';
+
+describe.each(environmentNames)('environment %s', (environment) => {
+  const config = platformConfig(environment);
+  const all = objects(environment);
+  const peers = meshPeers(config);
+  const names = [...peers.keys()].sort();
+  const declared = new Set(config.callGraph.edges.map((e) => `${e.from}→${e.to}`));
+  const pod = (p: MeshPeer) => ({ namespace: p.namespace, labels: p.podLabels });
+
+  /** Both policy kinds on one call: `from` connects to `to` on each of its ports. */
+  function allowed(from: MeshPeer, to: MeshPeer): { istio: boolean; network: boolean } {
+    const port = to.ports[0];
+    const network = networkAllows(all, { from: pod(from), to: pod(to), port });
+    // Only workloads of the application namespace are behind these AuthorizationPolicies.
+    const istio = to.internal ? istioAllows(all, { namespace: to.namespace, labels: to.podLabels, principal: principal(config.trustDomain, from), port }) : true;
+    return { istio, network };
+  }
+
+  test('the graph covers the platform: gateway → routed services, api-gateway → auth/user/blog, data stores', () => {
+    for (const edge of [
+      'istio-ingressgateway→api-gateway',
+      'istio-ingressgateway→auth-service',
+      'istio-ingressgateway→user-service',
+      'istio-ingressgateway→blog-service',
+      'api-gateway→auth-service',
+      'api-gateway→user-service',
+      'api-gateway→blog-service',
+      'auth-service→user-service',
+      'blog-service→auth-service',
+      'user-service→postgresql',
+      'user-service→redis',
+      'blog-service→postgresql',
+      'blog-service→redis',
+    ]) {
+      expect(declared).toContain(edge);
+    }
+  });
+
+  test.each(config.callGraph.edges.map((e) => [e.from, e.to]))('declared edge %s → %s is allowed by both policy kinds', (from, to) => {
+    expect(allowed(peers.get(from)!, peers.get(to)!)).toEqual({ istio: true, network: true });
+  });
+
+  test('every undeclared pair is denied by both policy kinds', () => {
+    const leaks: string[] = [];
+    for (const from of names) {
+      for (const to of names) {
+        const target = peers.get(to)!;
+        if (from === to || declared.has(`${from}→${to}`) || !target.internal) continue;
+        const result = allowed(peers.get(from)!, target);
+        if (result.istio) leaks.push(`${from} → ${to} allowed by Istio`);
+        if (result.network) leaks.push(`${from} → ${to} allowed by NetworkPolicy`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  test('a declared edge on another port is denied by both', () => {
+    const from = peers.get('api-gateway')!;
+    const to = peers.get('user-service')!;
+    expect(networkAllows(all, { from: pod(from), to: pod(to), port: 9999 })).toBe(false);
+    expect(istioAllows(all, { namespace: to.namespace, labels: to.podLabels, principal: principal(config.trustDomain, from), port: 9999 })).toBe(false);
+  });
+
+  test('a workload outside the graph (a new pod with no policy of its own) reaches nothing and nobody reaches it', () => {
+    const stranger = { namespace: config.environment.namespace, labels: { 'app.kubernetes.io/name': 'stranger' } };
+    for (const name of names) {
+      const target = peers.get(name)!;
+      if (!target.internal) continue;
+      expect(networkAllows(all, { from: stranger, to: pod(target), port: target.ports[0] })).toBe(false);
+      expect(networkAllows(all, { from: pod(target), to: stranger, port: 8080 })).toBe(false);
+      expect(istioAllows(all, { namespace: target.namespace, labels: target.podLabels, principal: `${config.trustDomain}/ns/${target.namespace}/sa/stranger`, port: target.ports[0] })).toBe(false);
+    }
+  });
+
+  test('every pod reaches DNS and istiod, and nothing else outside the graph', () => {
+    for (const name of names) {
+      const source = peers.get(name)!;
+      if (!source.internal) continue;
+      const dns = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+      expect(networkAllows(all, { from: pod(source), to: dns, port: 53, protocol: 'UDP' })).toBe(true);
+      expect(networkAllows(all, { from: pod(source), to: dns, port: 53, protocol: 'TCP' })).toBe(true);
+      expect(networkAllows(all, { from: pod(source), to: dns, port: 9153 })).toBe(false);
+      expect(networkAllows(all, { from: pod(source), to: { namespace: 'istio-system', labels: { app: 'istiod' } }, port: 15012 })).toBe(true);
+      expect(networkAllows(all, { from: pod(source), to: { namespace: 'kube-system', labels: { component: 'kube-apiserver' } }, port: 443 })).toBe(false);
+    }
+  });
+
+  test('Prometheus scrapes every sidecar on 15020; nobody else does', () => {
+    const prometheus = peers.get('prometheus')!;
+    const gateway = peers.get('istio-ingressgateway')!;
+    for (const name of names) {
+      const target = peers.get(name)!;
+      if (!target.internal) continue;
+      expect(networkAllows(all, { from: pod(prometheus), to: pod(target), port: 15020 })).toBe(true);
+      expect(networkAllows(all, { from: pod(gateway), to: pod(target), port: 15020 })).toBe(false);
+    }
+  });
+
+  test('mTLS is STRICT for the whole namespace, with no selector, port exception or TLS override', () => {
+    const peerAuthentications = ofKind(all, 'PeerAuthentication');
+    expect(peerAuthentications.map((p) => [p.metadata?.namespace, p.spec])).toEqual([[config.environment.namespace, { mtls: { mode: 'STRICT' } }]]);
+    for (const rule of ofKind(all, 'DestinationRule')) {
+      expect((rule.spec as { trafficPolicy?: { tls?: unknown } }).trafficPolicy?.tls).toBeUndefined();
+    }
+  });
+
+  test('Redis and PostgreSQL stay in the mesh: same namespace, injected, TCP ports, and behind the policies', () => {
+    const namespace = all.find((o) => o.kind === 'Namespace' && o.metadata?.name === config.environment.namespace) as KubeObject;
+    expect(namespace.metadata?.labels?.['istio-injection']).toBe('enabled');
+    for (const store of ['redis', 'postgresql']) {
+      const p = peers.get(store)!;
+      expect(istioAllows(all, { namespace: p.namespace, labels: p.podLabels, principal: principal(config.trustDomain, peers.get('api-gateway')!), port: p.ports[0] })).toBe(false);
+      const template = all.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata?.name === store)!;
+      expect(JSON.stringify(template)).not.toContain('sidecar.istio.io/inject');
+    }
+  });
+});
+
+describe('the evaluators', () => {
+  const labels = { app: 'x' };
+  test('no policy allows, an allow-nothing policy denies', () => {
+    const request = { namespace: 'n', labels, principal: 'cluster.local/ns/n/sa/a', port: 80 };
+    expect(istioAllows([], request)).toBe(true);
+    const allowNothing = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'd', namespace: 'n' }, spec: {} };
+    expect(istioAllows([allowNothing], request)).toBe(false);
+    expect(networkAllows([], { from: { namespace: 'n', labels }, to: { namespace: 'n', labels }, port: 80 })).toBe(true);
+    const deny = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'd', namespace: 'n' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
+    expect(networkAllows([deny], { from: { namespace: 'n', labels }, to: { namespace: 'n', labels }, port: 80 })).toBe(false);
+  });
+});
+
+describe('call-graph mistakes are config errors, all at once', () => {
+  test('unknown names, an edge between external peers and an uncallable peer', () => {
+    const broken = withConfig('prod', (c) => ({
+      callGraph: {
+        ...c.callGraph,
+        edges: [...c.callGraph.edges, { from: 'api-gateway', to: 'payment-service' }, { from: 'prometheus', to: 'istio-ingressgateway' }, { from: 'api-gateway', to: 'prometheus' }, { from: 'api-gateway', to: 'auth-service' }],
+      },
+    }));
+    const findings = checkConfig(broken, platformReleases(broken)).map((f) => `${f.field}: ${f.message}`);
+    const n = broken.callGraph.edges.length;
+    expect(findings).toEqual([
+      `edges[${n - 4}].to: unknown workload or peer "payment-service" (known: api-gateway, auth-service, blog-service, istio-ingressgateway, postgresql, prometheus, redis, user-service)`,
+      `edges[${n - 3}]: "prometheus" → "istio-ingressgateway" joins two external peers; no policy in this namespace can allow it`,
+      `edges[${n - 2}].to: external peer "prometheus" declares no ports to be called on`,
+      `edges[${n - 1}]: duplicate edge api-gateway → auth-service`,
+    ]);
+  });
+});
+
+test('the README shows the call graph as declared', () => {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  expect(readme).toContain(callGraphMermaid(platformConfig('prod').callGraph));
+});
