@@ -11,6 +11,8 @@ import { ArgoBootstrapChart } from './argocd-bootstrap';
 import { NamespacesChart } from './namespaces';
 import { istioReleases } from './releases/istio';
 import { kialiRelease } from './releases/kiali';
+import { monitoringReleases } from './releases/monitoring';
+import { MonitoringChart } from './monitoring';
 import { TitaniumAppChart } from './titanium-app';
 
 export interface PlatformCharts {
@@ -24,7 +26,7 @@ export interface PlatformCharts {
 
 /** Third-party Helm charts of one environment. */
 export function platformReleases(config: PlatformConfig): HelmRelease[] {
-  return [...istioReleases(config), kialiRelease(config)];
+  return [...istioReleases(config), kialiRelease(config), ...monitoringReleases(config)];
 }
 
 function byKey(kinds: readonly GroupKind[]): GroupKind[] {
@@ -38,6 +40,7 @@ export function platformCharts(scope: Construct, config: PlatformConfig): Platfo
   const workloads: PlatformChart[] = [
     new NamespacesChart(scope, { config, releaseNamespaces }),
     new TitaniumAppChart(scope, { config }),
+    new MonitoringChart(scope, { config }),
   ];
 
   const { delivery, environment, platform } = config;

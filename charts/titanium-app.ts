@@ -7,6 +7,7 @@ import { standardLabels } from '../lib/labels';
 import { workloadAccess, meshPeers } from '../lib/mesh/call-graph';
 import { IngressRoutes, type RouteTarget } from '../lib/mesh/ingress-routes';
 import { NamespaceZeroTrust } from '../lib/mesh/namespace-zero-trust';
+import { LoadGenerator } from '../lib/load-generator';
 import { Microservice } from '../lib/microservice';
 import { PlatformChart } from '../lib/platform-chart';
 import { Postgresql } from '../lib/postgresql';
@@ -18,13 +19,13 @@ export interface TitaniumAppChartProps {
 
 /**
  * The application tier in its namespace: the shared ConfigMap, the microservices (one Microservice
- * per config entry), Redis and PostgreSQL, each with its access policies from the call graph, the
+ * per config entry), Redis, PostgreSQL and the load generator, each with its access policies from the call graph, the
  * namespace's zero-trust baseline (STRICT mTLS, deny-all) and the ingress routes. The namespace
  * itself comes from the namespaces chart.
  */
 export class TitaniumAppChart extends PlatformChart {
   constructor(scope: Construct, props: TitaniumAppChartProps) {
-    const { platform, environment, services, redis, postgresql, callGraph, trustDomain } = props.config;
+    const { platform, environment, services, redis, postgresql, callGraph, trustDomain, loadGenerator } = props.config;
     const namespace = environment.namespace;
     super(scope, { appName: namespace, syncWave: syncWaves.application, namespace });
     const access = workloadAccess(props.config);
@@ -115,6 +116,18 @@ export class TitaniumAppChart extends PlatformChart {
       storageClassName: environment.postgresql.storageClassName,
       sidecarResources: environment.sidecar,
       access: access.get(postgresql.name),
+      trustDomain,
+    });
+
+    new LoadGenerator(this, loadGenerator.name, {
+      namespace,
+      partOf: platform.name,
+      definition: loadGenerator,
+      steadyRatePerSecond: environment.loadGenerator.steadyRatePerSecond,
+      spikePeakRatePerSecond: environment.loadGenerator.spikePeakRatePerSecond,
+      resources: environment.loadGenerator.resources,
+      spikeResources: environment.loadGenerator.spikeResources,
+      access: access.get(loadGenerator.name),
       trustDomain,
     });
   }

@@ -37,6 +37,8 @@ export const callGraph: CallGraph = {
     { from: 'user-service', to: 'redis' },
     { from: 'blog-service', to: 'postgresql' },
     { from: 'blog-service', to: 'redis' },
+    // The load generator plays an outside user: it reaches the gateway and nothing else.
+    { from: 'load-generator', to: ingressGateway.name },
   ],
   platformEgress: [
     {

@@ -10,6 +10,7 @@ export const images = {
   // Patch-level tags: `redis:7-alpine` and `postgres:15-alpine` move under us.
   redis: { repository: 'redis', tag: '7.4.2-alpine' },
   postgresql: { repository: 'postgres', tag: '15.12-alpine' },
+  'load-generator': { repository: 'grafana/k6', tag: '1.0.0' },
 } satisfies Record<string, ImageRef>;
 
 export type ImageName = keyof typeof images;

@@ -3,6 +3,7 @@ import { version } from '../package.json';
 import { callGraph } from './call-graph';
 import { postgresql, redis } from './datastores';
 import { delivery } from './delivery';
+import { loadGenerator } from './load-generator';
 import { local } from './environments/local';
 import { prod } from './environments/prod';
 import { nodePorts } from './node-ports';
@@ -36,6 +37,7 @@ export function platformConfig(environmentName: string): PlatformConfig {
     routes,
     callGraph,
     nodePorts,
+    loadGenerator,
     trustDomain: 'cluster.local',
   };
 }

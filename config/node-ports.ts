@@ -8,6 +8,7 @@ export const nodePorts: NodePorts = {
   grafana: 30300,
   kiali: 31200,
   prometheus: 30090,
+  prometheusReloader: 30091,
 };
 
 /** Kubernetes' default `--service-node-port-range`. */

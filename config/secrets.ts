@@ -32,7 +32,20 @@ export const kialiSigningKey = {
     'Signs Kiali login sessions (16, 24 or 32 characters); a fixed key keeps the chart from writing a random one on every render.',
 } as const satisfies ExternalSecret;
 
-export const externalSecrets: readonly ExternalSecret[] = [postgresqlCredentials, internalApiSecret, githubWebhookSecret, kialiSigningKey];
+export const grafanaAdmin = {
+  name: 'grafana-admin',
+  namespace: 'monitoring',
+  keys: ['admin-user', 'admin-password'],
+  description: 'Grafana’s admin login (the pair the demo runbook uses; never committed).',
+} as const satisfies ExternalSecret;
+
+export const externalSecrets: readonly ExternalSecret[] = [
+  postgresqlCredentials,
+  internalApiSecret,
+  githubWebhookSecret,
+  kialiSigningKey,
+  grafanaAdmin,
+];
 
 /** A typed reference to one key of a declared Secret. */
 export function secretKey<S extends ExternalSecret>(secret: S, key: S['keys'][number]): SecretKeyRef {

@@ -138,6 +138,8 @@ export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 /** Istio's control plane, ingress gateway and Kiali, sized per environment. */
 export interface MeshEnvironmentConfig {
+  /** Istio's platform profile: where the node keeps its CNI configuration and plugins. */
+  readonly istioPlatform: 'k3s' | 'k3d';
   readonly istiod: { readonly resources: ResourceRequirements };
   readonly ingressGateway: {
     readonly minReplicas: number;
@@ -146,6 +148,24 @@ export interface MeshEnvironmentConfig {
   };
   /** Kiali without login: only for the demo cluster, where the audience watches the graph. */
   readonly kialiAnonymous: boolean;
+}
+
+/** Sizes of the monitoring stack in one environment. */
+export interface ObservabilityEnvironmentConfig {
+  readonly prometheus: { readonly retention: string; readonly storageSize: string; readonly resources: ResourceRequirements };
+  readonly grafana: { readonly storageSize: string; readonly resources: ResourceRequirements };
+  readonly loki: { readonly retentionPeriod: string; readonly storageSize: string; readonly resources: ResourceRequirements };
+  readonly alloy: { readonly resources: ResourceRequirements };
+}
+
+/** The load generator's rates in one environment. */
+export interface LoadGeneratorEnvironmentConfig {
+  /** Requests per second it keeps up all the time. */
+  readonly steadyRatePerSecond: number;
+  /** Requests per second the on-demand spike ramps up to. */
+  readonly spikePeakRatePerSecond: number;
+  readonly resources: ResourceRequirements;
+  readonly spikeResources: ResourceRequirements;
 }
 
 export interface ResourceQuotaSpec {
@@ -185,6 +205,8 @@ export interface EnvironmentConfig {
   /** The Istio sidecar's requests and limits, set per pod through annotations. */
   readonly sidecar: ResourceRequirements;
   readonly mesh: MeshEnvironmentConfig;
+  readonly observability: ObservabilityEnvironmentConfig;
+  readonly loadGenerator: LoadGeneratorEnvironmentConfig;
   readonly redis: {
     readonly resources: ResourceRequirements;
     /** Redis `maxmemory`, below the container's memory limit. */
@@ -306,6 +328,35 @@ export interface NodePorts {
   readonly grafana: number;
   readonly kiali: number;
   readonly prometheus: number;
+  /** Prometheus' config reloader: a second port of the NodePort Service, pinned so it takes no one else's. */
+  readonly prometheusReloader: number;
+}
+
+/** One kind of request the load generator sends, with its share of the traffic. */
+export interface LoadRequest {
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  /** JSON body for POST. */
+  readonly body?: Readonly<Record<string, string>>;
+  /** Relative share of the traffic. */
+  readonly weight: number;
+  /** Statuses that count as success (a 401 for bad credentials, a 404 for a deliberate miss). */
+  readonly expect: readonly number[];
+}
+
+/** The load generator: steady traffic over every route, and an on-demand spike. */
+export interface LoadGeneratorDefinition {
+  readonly name: string;
+  readonly spikeName: string;
+  readonly image: ImageRef;
+  /** In-cluster base URL of the ingress gateway. */
+  readonly target: string;
+  readonly requests: readonly LoadRequest[];
+  /** The spike's shape: ramp up, hold at the peak, ramp down (k6 durations). */
+  readonly spike: { readonly rampUp: string; readonly hold: string; readonly rampDown: string };
+  /** The k6 image's user. */
+  readonly runAsUser: number;
 }
 
 /** The complete, resolved input of one environment's render. */
@@ -321,6 +372,7 @@ export interface PlatformConfig {
   readonly routes: readonly RouteDefinition[];
   readonly callGraph: CallGraph;
   readonly nodePorts: NodePorts;
+  readonly loadGenerator: LoadGeneratorDefinition;
   /** Istio trust domain, the first part of every workload principal. */
   readonly trustDomain: string;
 }

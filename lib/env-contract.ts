@@ -1,11 +1,17 @@
 // The environment contract every service reads from the shared ConfigMap (platform.md,
-// "Environment contract"). Addresses derive from the workloads' names and ports, so they cannot drift.
+// "Environment contract"). Addresses derive from the call graph and the workloads' names and ports,
+// so they cannot drift. Every service gets every address: the contract says each one reads all four.
 import { createHash } from 'node:crypto';
 import type { PlatformConfig } from '../config/types';
 
 export function sharedEnvironment(config: PlatformConfig): Record<string, string> {
   const { environment, platform, redis, postgresql } = config;
-  const urls = Object.fromEntries(config.services.map((s) => [s.urlEnvVar, `http://${s.name}:${s.port}`]));
+  // A service's address is published when the call graph has a caller for it (the ingress gateway
+  // counts: every routed service has one).
+  const called = new Set(config.callGraph.edges.map((e) => e.to));
+  const urls = Object.fromEntries(
+    config.services.filter((s) => called.has(s.name)).map((s) => [s.urlEnvVar, `http://${s.name}:${s.port}`]),
+  );
   return {
     ...urls,
     REDIS_HOST: redis.name,

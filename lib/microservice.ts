@@ -61,7 +61,12 @@ export interface MicroserviceProps {
    */
   readonly runAsUser?: number;
   /**
-   * Add a DestinationRule with connection pools and outlier detection for the Service.
+   * Path of the app's own Prometheus metrics, merged into the sidecar's :15020.
+   * @default '/metrics'
+   */
+  readonly metricsPath?: string;
+  /**
+   * Add a DestinationRule with connection pools (and, with two or more replicas, outlier detection).
    * @default true
    */
   readonly trafficPolicy?: boolean;
@@ -120,7 +125,14 @@ export class Microservice extends Construct {
           serviceAccountName: name,
           identity: { runAsUser: uid, runAsGroup: uid },
           sidecarResources: props.sidecarResources,
-          annotations: props.configChecksum ? { 'checksum/config': props.configChecksum } : undefined,
+          annotations: {
+            ...(props.configChecksum ? { 'checksum/config': props.configChecksum } : {}),
+            // Istio's injector hands these to the sidecar, which then merges the app's own /metrics
+            // into what it serves on :15020; without them only Envoy's metrics appear there.
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(props.port),
+            'prometheus.io/path': props.metricsPath ?? '/metrics',
+          },
           spreadAcrossNodes: true,
           writablePaths: [{ path: '/tmp' }],
           container: {
@@ -164,6 +176,9 @@ export class Microservice extends Construct {
         host: `${name}.${props.namespace}.svc.cluster.local`,
         namespace: props.namespace,
         labels: metadata.labels,
+        // With one replica there is nothing to fail over to, and Istio turns Envoy's panic mode off:
+        // ejecting the only replica would turn errors into an outage.
+        outlierDetection: props.autoscaling.minReplicas >= 2,
       });
     }
 

@@ -56,15 +56,28 @@ describe.each(['prod', 'local'])('a fifth service in %s', (environment) => {
     expect(hpa.maxReplicas).toBe(config.environment.services.autoscaling.maxReplicas);
   });
 
-  test('its Service selects its pods on port http, and the shared ConfigMap publishes its URL', () => {
+  test('its Service selects its pods on port http; nobody may call it until the call graph says so', () => {
     const service = find('Service').spec as { selector: Record<string, string>; ports: { name: string; port: number }[] };
     expect(matchesSelector(podTemplate(find('Deployment'))!.metadata?.labels, service.selector)).toBe(true);
     expect(service.ports[0]).toMatchObject({ name: 'http', port: 8010 });
     const shared = all.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'titanium-config')!;
-    expect((shared.data as Record<string, string>).NOTIFICATION_SERVICE_URL).toBe('http://notification-service:8010');
+    expect((shared.data as Record<string, string>).NOTIFICATION_SERVICE_URL).toBeUndefined();
+    expect(find('AuthorizationPolicy')).toBeUndefined();
   });
 
-  test('leaves the other services as they were, apart from the new URL in their config checksum', () => {
+  test('one edge in the call graph publishes its URL and opens exactly that call', () => {
+    const called = withConfig(environment, (c) => ({
+      services: [...c.services, notification],
+      callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: 'blog-service', to: 'notification-service' }] },
+    }));
+    const objects = renderEnvironment(called).manifests.map((m) => m.object);
+    const shared = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'titanium-config')!;
+    expect((shared.data as Record<string, string>).NOTIFICATION_SERVICE_URL).toBe('http://notification-service:8010');
+    const policy = objects.find((o) => o.kind === 'AuthorizationPolicy' && o.metadata?.name === 'notification-service')!;
+    expect(JSON.stringify(policy.spec)).toContain(`cluster.local/ns/${ns}/sa/blog-service`);
+  });
+
+  test('leaves everything else as it was', () => {
     const before = renderEnvironment(withConfig(environment, () => ({}))).manifests;
     const changed = before
       .filter((m) => {
@@ -72,8 +85,7 @@ describe.each(['prod', 'local'])('a fifth service in %s', (environment) => {
         return JSON.stringify(after?.object) !== JSON.stringify(m.object);
       })
       .map((m) => m.path);
-    expect(changed.sort()).toEqual(
-      [`${ns}/configmap-titanium-config.yaml`, ...['api-gateway', 'auth-service', 'blog-service', 'user-service'].map((s) => `${ns}/deployment-${s}.yaml`)].sort(),
-    );
+    // The AppProject lists nothing new either: same namespaces, same kinds.
+    expect(changed).toEqual([]);
   });
 });

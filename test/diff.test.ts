@@ -63,13 +63,14 @@ test('added and removed objects, in text and Markdown', () => {
   git(['commit', '--quiet', '-m', 'legacy'], { cwd: older, env: IDENTITY });
   const changed = withConfig('prod', (c) => ({
     services: [...c.services, { ...c.services[0], name: 'search-service', urlEnvVar: 'SEARCH_SERVICE_URL', env: undefined }],
+    callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: 'api-gateway', to: 'search-service' }] },
   }));
   const changes = diffObjects(readRenderedRef(older, 'deploy', 'prod'), located(changed));
   expect(changes.filter((c) => c.type === 'added').map((c) => `${c.kind} ${c.ref}`)).toContain('Deployment titanium-prod/search-service');
   expect(changes.filter((c) => c.type === 'removed').map((c) => `${c.kind} ${c.ref}`)).toEqual(['Service titanium-prod/legacy-service']);
   const text = formatText('prod', changes);
-  // ServiceAccount, Deployment, Service, DestinationRule, HPA, PDB (the service has no callers yet).
-  expect(text).toMatch(/^prod: 6 added, 1 removed, \d+ changed$/m);
+  // ServiceAccount, Deployment, Service, DestinationRule, HPA, PDB, AuthorizationPolicy, NetworkPolicy.
+  expect(text).toMatch(/^prod: 8 added, 1 removed, \d+ changed$/m);
   expect(text).toContain('+ titanium-prod  Deployment titanium-prod/search-service');
   expect(text).toContain('    data.SEARCH_SERVICE_URL: (none) → http://search-service:8000');
   const markdown = formatMarkdown('prod', changes);

@@ -1,5 +1,6 @@
 // Shared by the tests: rendered output per environment (rendered once per test file) and small
 // accessors for the parts of objects the tests look at.
+import { readFileSync } from 'node:fs';
 import { environments, platformConfig } from '../config';
 import type { PlatformConfig } from '../config/types';
 import type { KubeObject, Manifest } from '../lib/manifest';
@@ -9,10 +10,15 @@ export const environmentNames = Object.keys(environments);
 
 const cache = new Map<string, RenderResult>();
 
+/** The render of an environment: from the test run's shared render (test/global-setup.ts) when there is one. */
 export function rendered(environment: string): RenderResult {
   let result = cache.get(environment);
   if (!result) {
-    result = renderEnvironment(platformConfig(environment));
+    const shared = process.env.TITANIUM_RENDER_CACHE;
+    result = shared
+      ? (JSON.parse(readFileSync(shared, 'utf8')) as Record<string, RenderResult>)[environment]
+      : renderEnvironment(platformConfig(environment));
+    if (!result) throw new Error(`no render of environment ${environment}`);
     cache.set(environment, result);
   }
   return result;

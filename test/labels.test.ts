@@ -20,13 +20,13 @@ describe.each(environmentNames)('environment %s', (environment) => {
     for (const { object, pod } of workloads(all)) {
       const tag = pod.spec.containers[0].image.split(':')[1];
       expect(object.metadata?.labels?.['app.kubernetes.io/version']).toBe(tag);
-      expect(pod.metadata?.labels).toMatchObject({ app: object.metadata?.name, version: tag });
+      expect(pod.metadata?.labels).toMatchObject({ app: pod.metadata?.labels?.['app.kubernetes.io/name'], version: tag });
     }
   });
 
   test('selectors of our own workloads use only app.kubernetes.io/name', () => {
-    // The Istio Gateway selects the gateway's pods by Istio's own label instead.
-    for (const object of all.filter((o) => o.kind !== 'Gateway')) {
+    // The Istio Gateway and the scrape configs select other components' pods by their own labels.
+    for (const object of all.filter((o) => !['Gateway', 'PodMonitor', 'ServiceMonitor'].includes(o.kind))) {
       const spec = object.spec as { selector?: Record<string, unknown>; podSelector?: { matchLabels?: Record<string, string> } } | undefined;
       const selector = spec?.selector ?? spec?.podSelector;
       if (!selector) continue;

@@ -29,9 +29,9 @@ describe.each(environmentNames)('environment %s', (environment) => {
     });
   });
 
-  test('renders six workloads', () => {
+  test('renders every workload: four services, two data stores, the load generator and its spike', () => {
     expect(pods.map((w) => w.object.metadata?.name).sort()).toEqual(
-      ['api-gateway', 'auth-service', 'blog-service', 'postgresql', 'redis', 'user-service'],
+      ['api-gateway', 'auth-service', 'blog-service', 'load-generator', 'load-spike', 'postgresql', 'redis', 'user-service'],
     );
   });
 
@@ -103,15 +103,19 @@ describe.each(environmentNames)('environment %s', (environment) => {
     }
   });
 
-  test('every workload runs as its own ServiceAccount', () => {
+  test('every workload runs as its own ServiceAccount, named after it', () => {
     const accounts = new Set(ofKind(all, 'ServiceAccount').map((sa) => sa.metadata?.name));
-    const used = pods.map((w) => w.pod.spec.serviceAccountName);
-    expect(new Set(used).size).toBe(pods.length);
-    for (const name of used) expect(accounts.has(name)).toBe(true);
+    for (const { pod } of pods) {
+      // The spike's pods are the load generator's: same name label, same account.
+      expect(pod.spec.serviceAccountName).toBe(pod.metadata?.labels?.['app.kubernetes.io/name']);
+      expect(accounts.has(pod.spec.serviceAccountName)).toBe(true);
+    }
   });
 
-  test('every pod sizes its Istio sidecar', () => {
-    for (const { pod } of pods) {
+  test('every injected pod sizes its Istio sidecar; only the load generator stays out of the mesh', () => {
+    const outside = pods.filter((w) => w.pod.metadata?.annotations?.['sidecar.istio.io/inject'] === 'false');
+    expect(outside.map((w) => w.object.metadata?.name).sort()).toEqual(['load-generator', 'load-spike']);
+    for (const { pod } of pods.filter((w) => !outside.includes(w))) {
       for (const key of ['proxyCPU', 'proxyCPULimit', 'proxyMemory', 'proxyMemoryLimit']) {
         expect(pod.metadata?.annotations?.[`sidecar.istio.io/${key}`]).toBeTruthy();
       }

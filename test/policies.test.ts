@@ -6,7 +6,7 @@ import { meshPeers, principal, type MeshPeer } from '../lib/mesh/call-graph';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { callGraphMermaid } from '../lib/mesh/call-graph-diagram';
-import { istioAllows, networkAllows } from '../lib/mesh/policy-eval';
+import { istioAllows, networkAllows, UnsupportedPolicyError } from '../lib/mesh/policy-eval';
 import { checkConfig } from '../lib/config-checks';
 import { platformReleases } from '../charts';
 import { environmentNames, objects, ofKind, withConfig, type KubeObject } from './helpers';
@@ -66,6 +66,17 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(leaks).toEqual([]);
   });
 
+  test('workloads reach peers outside the namespace only along declared edges', () => {
+    for (const from of names.filter((n) => peers.get(n)!.internal)) {
+      for (const to of names.filter((n) => !peers.get(n)!.internal && peers.get(n)!.ports.length > 0)) {
+        const target = peers.get(to)!;
+        const result = networkAllows(all, { from: pod(peers.get(from)!), to: pod(target), port: target.ports[0] });
+        expect([from, to, result]).toEqual([from, to, declared.has(`${from}→${to}`)]);
+      }
+    }
+    expect(declared).toContain('load-generator→istio-ingressgateway');
+  });
+
   test('a declared edge on another port is denied by both', () => {
     const from = peers.get('api-gateway')!;
     const to = peers.get('user-service')!;
@@ -119,6 +130,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
   test('Redis and PostgreSQL stay in the mesh: same namespace, injected, TCP ports, and behind the policies', () => {
     const namespace = all.find((o) => o.kind === 'Namespace' && o.metadata?.name === config.environment.namespace) as KubeObject;
     expect(namespace.metadata?.labels?.['istio-injection']).toBe('enabled');
+    const portNames = (name: string) =>
+      ((all.find((o) => o.kind === 'Service' && o.metadata?.name === name)!.spec as { ports: { name: string }[] }).ports).map((p) => p.name);
+    expect(portNames('redis')).toEqual(['tcp-redis']);
+    expect(portNames('postgresql')).toEqual(['tcp-postgresql']);
     for (const store of ['redis', 'postgresql']) {
       const p = peers.get(store)!;
       expect(istioAllows(all, { namespace: p.namespace, labels: p.podLabels, principal: principal(config.trustDomain, peers.get('api-gateway')!), port: p.ports[0] })).toBe(false);
@@ -130,6 +145,29 @@ describe.each(environmentNames)('environment %s', (environment) => {
 
 describe('the evaluators', () => {
   const labels = { app: 'x' };
+  const request = { namespace: 'n', labels, principal: 'cluster.local/ns/n/sa/a', port: 80 };
+  const policy = (kind: string, namespace: string, spec: object) => ({ apiVersion: 'v1', kind, metadata: { name: 'p', namespace }, spec });
+
+  test('a policy in the root namespace applies to every namespace', () => {
+    expect(istioAllows([policy('AuthorizationPolicy', 'istio-system', {})], request)).toBe(false);
+  });
+
+  test('features they do not model are refused, not guessed', () => {
+    expect(() => istioAllows([policy('AuthorizationPolicy', 'n', { action: 'DENY', rules: [{ when: [{ key: 'request.headers[x]' }] }] })], request)).toThrow(
+      UnsupportedPolicyError,
+    );
+    expect(() => istioAllows([policy('AuthorizationPolicy', 'n', { rules: [{ to: [{ operation: { paths: ['/admin'] } }] }] })], request)).toThrow(
+      UnsupportedPolicyError,
+    );
+    const connection = { from: { namespace: 'n', labels }, to: { namespace: 'n', labels }, port: 80 };
+    expect(() => networkAllows([policy('NetworkPolicy', 'n', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })], connection)).toThrow(
+      UnsupportedPolicyError,
+    );
+    expect(() => networkAllows([policy('NetworkPolicy', 'n', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 'http' }] }] })], connection)).toThrow(
+      UnsupportedPolicyError,
+    );
+  });
+
   test('no policy allows, an allow-nothing policy denies', () => {
     const request = { namespace: 'n', labels, principal: 'cluster.local/ns/n/sa/a', port: 80 };
     expect(istioAllows([], request)).toBe(true);
@@ -152,7 +190,7 @@ describe('call-graph mistakes are config errors, all at once', () => {
     const findings = checkConfig(broken, platformReleases(broken)).map((f) => `${f.field}: ${f.message}`);
     const n = broken.callGraph.edges.length;
     expect(findings).toEqual([
-      `edges[${n - 4}].to: unknown workload or peer "payment-service" (known: api-gateway, auth-service, blog-service, istio-ingressgateway, postgresql, prometheus, redis, user-service)`,
+      `edges[${n - 4}].to: unknown workload or peer "payment-service" (known: api-gateway, auth-service, blog-service, istio-ingressgateway, load-generator, postgresql, prometheus, redis, user-service)`,
       `edges[${n - 3}]: "prometheus" → "istio-ingressgateway" joins two external peers; no policy in this namespace can allow it`,
       `edges[${n - 2}].to: external peer "prometheus" declares no ports to be called on`,
       `edges[${n - 1}]: duplicate edge api-gateway → auth-service`,

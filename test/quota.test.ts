@@ -23,13 +23,16 @@ test('prod ResourceQuota fits every workload at its maximum during a rollout', (
   const total = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0 };
   for (const { object, pod } of workloads(all)) {
     const hpa = hpas.find((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === object.metadata?.name);
-    const replicas = (hpa ? (hpa.spec as { maxReplicas: number }).maxReplicas : (object.spec as { replicas: number }).replicas) + 1;
+    // A CronJob forbids overlap: one pod. Everything else at its maximum plus a surge pod.
+    const replicas =
+      object.kind === 'CronJob' ? 1 : (hpa ? (hpa.spec as { maxReplicas: number }).maxReplicas : (object.spec as { replicas: number }).replicas) + 1;
     const annotations = pod.metadata?.annotations ?? {};
+    const injected = annotations['sidecar.istio.io/inject'] !== 'false';
     const perPod = {
-      requestsCpu: cpuMillis(annotations['sidecar.istio.io/proxyCPU']),
-      requestsMemory: memoryBytes(annotations['sidecar.istio.io/proxyMemory']),
-      limitsCpu: cpuMillis(annotations['sidecar.istio.io/proxyCPULimit']),
-      limitsMemory: memoryBytes(annotations['sidecar.istio.io/proxyMemoryLimit']),
+      requestsCpu: injected ? cpuMillis(annotations['sidecar.istio.io/proxyCPU']) : 0,
+      requestsMemory: injected ? memoryBytes(annotations['sidecar.istio.io/proxyMemory']) : 0,
+      limitsCpu: injected ? cpuMillis(annotations['sidecar.istio.io/proxyCPULimit']) : 0,
+      limitsMemory: injected ? memoryBytes(annotations['sidecar.istio.io/proxyMemoryLimit']) : 0,
     };
     for (const c of pod.spec.containers) {
       perPod.requestsCpu += cpuMillis(c.resources!.requests!.cpu);

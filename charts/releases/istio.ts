@@ -18,7 +18,7 @@ export interface IstioBaseValues {
 
 export interface IstioCniValues {
   readonly global: { readonly platform: IstioPlatform };
-  /** k3s keeps its CNI configuration and binaries outside the usual paths; stated explicitly. */
+  /** k3s keeps its CNI configuration and binaries outside the usual paths; the chart does not take them from the profile. */
   readonly cniConfDir: string;
   readonly cniBinDir: string;
 }
@@ -40,6 +40,8 @@ export interface IstiodValues {
   };
   readonly base: { readonly validationFailurePolicy: 'Fail' };
   readonly resources: ResourceRequirements;
+  /** istiod's own container. */
+  readonly seccompProfile: { readonly type: 'RuntimeDefault' };
 }
 
 export interface GatewayServicePort {
@@ -55,6 +57,14 @@ export interface IngressGatewayValues {
   readonly autoscaling: { readonly enabled: boolean; readonly minReplicas: number; readonly maxReplicas: number };
   readonly resources: ResourceRequirements;
   readonly podDisruptionBudget?: { readonly maxUnavailable: number };
+  /**
+   * The pod's security context. Setting it replaces the chart's default, so the sysctl that lets
+   * the proxy bind port 80 without privileges is restated here.
+   */
+  readonly securityContext: {
+    readonly seccompProfile: { readonly type: 'RuntimeDefault' };
+    readonly sysctls: readonly { readonly name: 'net.ipv4.ip_unprivileged_port_start'; readonly value: '0' }[];
+  };
 }
 
 /** istiod patches its CA bundle into the webhooks at run time (istio/istio#52785); not ours to compare. */
@@ -65,19 +75,24 @@ const WEBHOOK_CA_BUNDLES: JustifiedIgnoreDifference[] = ['MutatingWebhookConfigu
   jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
 }));
 
-const K3S_CNI = { cniConfDir: '/var/lib/rancher/k3s/agent/etc/cni/net.d', cniBinDir: '/var/lib/rancher/k3s/data/cni' };
+/** Where each platform keeps CNI configuration and plugins (Istio's platform profiles, 1.29.6). */
+const CNI_DIRECTORIES: Record<IstioPlatform, { readonly cniConfDir: string; readonly cniBinDir: string }> = {
+  k3s: { cniConfDir: '/var/lib/rancher/k3s/agent/etc/cni/net.d', cniBinDir: '/var/lib/rancher/k3s/data/cni' },
+  k3d: { cniConfDir: '/var/lib/rancher/k3s/agent/etc/cni/net.d', cniBinDir: '/bin' },
+};
 
 export function istioReleases(config: PlatformConfig): HelmRelease[] {
   const { mesh } = config.environment;
-  const platform: IstioPlatform = 'k3s';
+  const platform = mesh.istioPlatform;
   const base: IstioBaseValues = { defaultRevision: 'default', base: { validationFailurePolicy: 'Fail' } };
-  const cni: IstioCniValues = { global: { platform }, ...K3S_CNI };
+  const cni: IstioCniValues = { global: { platform }, ...CNI_DIRECTORIES[platform] };
   const istiod: IstiodValues = {
     global: { platform, proxy: { seccompProfile: { type: 'RuntimeDefault' } } },
     cni: { enabled: true },
     meshConfig: { enablePrometheusMerge: true, accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON' },
     base: { validationFailurePolicy: 'Fail' },
     resources: mesh.istiod.resources,
+    seccompProfile: { type: 'RuntimeDefault' },
   };
   const gateway: IngressGatewayValues = {
     service: {
@@ -93,6 +108,7 @@ export function istioReleases(config: PlatformConfig): HelmRelease[] {
     },
     resources: mesh.ingressGateway.resources,
     podDisruptionBudget: mesh.ingressGateway.minReplicas > 1 ? { maxUnavailable: 1 } : undefined,
+    securityContext: { seccompProfile: { type: 'RuntimeDefault' }, sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
   };
   return [
     {

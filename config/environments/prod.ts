@@ -21,6 +21,7 @@ export const prod: EnvironmentConfig = {
   },
   sidecar: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
   mesh: {
+    istioPlatform: 'k3s',
     istiod: { resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
     ingressGateway: {
       minReplicas: 2,
@@ -29,6 +30,28 @@ export const prod: EnvironmentConfig = {
     },
     // The demo cluster: the audience watches the graph without logging in.
     kialiAnonymous: true,
+  },
+  observability: {
+    prometheus: {
+      retention: '7d',
+      storageSize: '10Gi',
+      resources: { requests: { cpu: '200m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    },
+    grafana: { storageSize: '1Gi', resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } } },
+    loki: {
+      retentionPeriod: '168h',
+      storageSize: '10Gi',
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    },
+    alloy: { resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } } },
+  },
+  loadGenerator: {
+    // About what the old generator made; enough for every panel and Kiali edge to show traffic.
+    steadyRatePerSecond: 6,
+    // Well above what the services' CPU requests carry at 70 %: the HPAs scale out during the spike.
+    spikePeakRatePerSecond: 150,
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    spikeResources: { requests: { cpu: '200m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
   },
   redis: {
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },

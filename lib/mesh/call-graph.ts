@@ -42,6 +42,8 @@ export function meshPeers(config: PlatformConfig): Map<string, MeshPeer> {
   for (const s of config.services) peers.set(s.name, workload(s.name, s.port));
   peers.set(config.redis.name, workload(config.redis.name, config.redis.port));
   peers.set(config.postgresql.name, workload(config.postgresql.name, config.postgresql.port));
+  // It only calls out; nothing calls it.
+  peers.set(config.loadGenerator.name, { ...workload(config.loadGenerator.name, 0), ports: [] });
   for (const p of config.callGraph.peers) peers.set(p.name, { ...p, ports: p.ports ?? [], internal: false });
   return peers;
 }

@@ -47,8 +47,9 @@ export class IngressRoutes extends Construct {
         match: [{ uri: 'exact' in route.match ? { exact: route.match.exact } : { prefix: route.match.prefix } }],
         rewrite: route.rewrite === undefined ? undefined : { uri: route.rewrite },
         route: [{ destination: { host: target.host, port: { number: target.port } } }],
-        // Only failures before the request reached a replica are retried: safe for POST as well.
-        retries: { attempts: 2, perTryTimeout: '5s', retryOn: 'connect-failure,refused-stream' },
+        // Only failures before the request reached a replica are retried (including a pooled
+        // connection to a pod that just went away): safe for POST as well.
+        retries: { attempts: 2, perTryTimeout: '5s', retryOn: 'connect-failure,refused-stream,reset-before-request' },
         timeout: '15s',
       };
     });

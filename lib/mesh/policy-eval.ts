@@ -43,10 +43,13 @@ export interface MeshRequest {
 }
 
 interface AuthorizationRule {
-  readonly from?: readonly { readonly source?: { readonly principals?: readonly string[]; readonly namespaces?: readonly string[] } }[];
-  readonly to?: readonly { readonly operation?: { readonly ports?: readonly string[] } }[];
+  readonly from?: readonly { readonly source?: Readonly<Record<string, readonly string[] | undefined>> }[];
+  readonly to?: readonly { readonly operation?: Readonly<Record<string, readonly string[] | undefined>> }[];
   readonly when?: readonly unknown[];
 }
+
+/** Thrown for policy features this evaluator does not model: guessing either way could hide a leak. */
+export class UnsupportedPolicyError extends Error {}
 
 interface AuthorizationSpec {
   readonly selector?: LabelSelector;
@@ -63,25 +66,35 @@ function stringMatch(pattern: string, value: string): boolean {
 }
 
 function ruleMatches(rule: AuthorizationRule, request: MeshRequest): boolean {
-  // Conditions this evaluator does not model never match: it errs on the side of "denied".
-  if (rule.when?.length) return false;
+  if (rule.when?.length) throw new UnsupportedPolicyError('AuthorizationPolicy rules with `when` conditions');
   const callerNamespace = /\/ns\/([^/]+)\//.exec(request.principal)?.[1] ?? '';
   const fromOk =
     !rule.from ||
     rule.from.some(({ source }) => {
       if (!source) return true;
+      const unsupported = Object.keys(source).filter((k) => k !== 'principals' && k !== 'namespaces');
+      if (unsupported.length) throw new UnsupportedPolicyError(`AuthorizationPolicy sources with ${unsupported.join(', ')}`);
       const principals = !source.principals || source.principals.some((p) => stringMatch(p, request.principal));
       const namespaces = !source.namespaces || source.namespaces.some((n) => stringMatch(n, callerNamespace));
       return principals && namespaces;
     });
-  const toOk = !rule.to || rule.to.some(({ operation }) => !operation?.ports || operation.ports.includes(String(request.port)));
+  const toOk =
+    !rule.to ||
+    rule.to.some(({ operation }) => {
+      const unsupported = Object.keys(operation ?? {}).filter((k) => k !== 'ports');
+      if (unsupported.length) throw new UnsupportedPolicyError(`AuthorizationPolicy operations with ${unsupported.join(', ')}`);
+      return !operation?.ports || operation.ports.includes(String(request.port));
+    });
   return fromOk && toOk;
 }
 
-/** Whether Istio lets the request through, given every AuthorizationPolicy of the cluster. */
-export function istioAllows(policies: readonly KubeObject[], request: MeshRequest): boolean {
+/**
+ * Whether Istio lets the request through, given every AuthorizationPolicy of the cluster: those in
+ * the workload's namespace and those in the mesh's root namespace, which apply everywhere.
+ */
+export function istioAllows(policies: readonly KubeObject[], request: MeshRequest, rootNamespace = 'istio-system'): boolean {
   const applicable = policies
-    .filter((p) => p.kind === 'AuthorizationPolicy' && p.metadata?.namespace === request.namespace)
+    .filter((p) => p.kind === 'AuthorizationPolicy' && (p.metadata?.namespace === request.namespace || p.metadata?.namespace === rootNamespace))
     .map((p) => p.spec as AuthorizationSpec)
     .filter((spec) => selects(spec.selector, request.labels));
   const matchesAny = (action: 'ALLOW' | 'DENY') =>
@@ -131,19 +144,20 @@ function namespaceLabels(namespace: string): Labels {
 }
 
 function peerMatches(peer: PolicyPeer, policyNamespace: string, pod: Pod): boolean {
-  if (peer.ipBlock) return false; // pod-to-pod traffic is judged by selectors here
+  if (peer.ipBlock) throw new UnsupportedPolicyError('NetworkPolicy ipBlock peers (pod IPs are not modelled)');
   const namespaceOk = peer.namespaceSelector ? selects(peer.namespaceSelector, namespaceLabels(pod.namespace)) : pod.namespace === policyNamespace;
   return namespaceOk && selects(peer.podSelector ?? {}, pod.labels);
 }
 
 function portMatches(rule: PolicyRule, connection: Connection): boolean {
   if (!rule.ports?.length) return true;
-  return rule.ports.some(
-    (p) =>
+  return rule.ports.some((p) => {
+    if (typeof p.port === 'string') throw new UnsupportedPolicyError(`NetworkPolicy named port "${p.port}" (container ports are not modelled)`);
+    return (
       (p.protocol ?? 'TCP') === (connection.protocol ?? 'TCP') &&
-      (p.port === undefined ||
-        (typeof p.port === 'number' && connection.port >= p.port && connection.port <= (p.endPort ?? p.port))),
-  );
+      (p.port === undefined || (connection.port >= p.port && connection.port <= (p.endPort ?? p.port)))
+    );
+  });
 }
 
 function direction(policies: readonly KubeObject[], pod: Pod, type: 'Ingress' | 'Egress', other: Pod, connection: Connection): boolean {

@@ -14,14 +14,19 @@ export interface ServiceTrafficPolicyProps {
    */
   readonly maxConnections?: number;
   /**
-   * Consecutive 5xx answers after which a replica is ejected from load balancing for 30 s.
+   * Eject a replica that keeps failing from load balancing for 30 s. Only with several replicas.
+   * @default true
+   */
+  readonly outlierDetection?: boolean;
+  /**
+   * Consecutive 5xx answers after which a replica is ejected.
    * @default 5
    */
   readonly consecutive5xxErrors?: number;
 }
 
 /**
- * Client-side resilience for an HTTP service with several replicas: bounded connection pools and
+ * Client-side resilience for an HTTP service: bounded connection pools and, with several replicas,
  * outlier detection, so one failing replica stops receiving traffic. TLS is left to Istio's
  * automatic mTLS (a TLS block here could only weaken STRICT).
  */
@@ -38,13 +43,16 @@ export class ServiceTrafficPolicy extends Construct {
             tcp: { maxConnections: connections, connectTimeout: '3s' },
             http: { http1MaxPendingRequests: connections, idleTimeout: '60s' },
           },
-          outlierDetection: {
-            consecutive5XxErrors: props.consecutive5xxErrors ?? 5,
-            interval: '10s',
-            baseEjectionTime: '30s',
-            // Never eject more than half: the rest must carry the traffic.
-            maxEjectionPercent: 50,
-          },
+          outlierDetection:
+            props.outlierDetection === false
+              ? undefined
+              : {
+                  consecutive5XxErrors: props.consecutive5xxErrors ?? 5,
+                  interval: '10s',
+                  baseEjectionTime: '30s',
+                  // Never eject more than half: the rest must carry the traffic.
+                  maxEjectionPercent: 50,
+                },
         },
       },
     });

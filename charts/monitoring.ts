@@ -1,0 +1,70 @@
+import type { Construct } from 'constructs';
+import { syncWaves } from '../config/delivery';
+import { observability } from '../config/observability';
+import type { PlatformConfig } from '../config/types';
+import { standardLabels } from '../lib/labels';
+import { platformAlertRules } from '../lib/observability/alert-rules';
+import { goldenSignalsDashboard } from '../lib/observability/golden-signals-dashboard';
+import { GrafanaDashboard } from '../lib/observability/grafana-dashboard';
+import { PlatformAlertRules } from '../lib/observability/platform-alert-rules';
+import { ServiceScrape } from '../lib/observability/service-scrape';
+import { SidecarMetricsMonitor } from '../lib/observability/sidecar-metrics-monitor';
+import { PlatformChart } from '../lib/platform-chart';
+
+export interface MonitoringChartProps {
+  readonly config: PlatformConfig;
+}
+
+/**
+ * What the platform asks of the monitoring stack: scrape configs for the sidecars, istiod and Argo CD,
+ * the Golden Signals dashboard and the alert rules. After kube-prometheus-stack (its CRDs).
+ */
+export class MonitoringChart extends PlatformChart {
+  constructor(scope: Construct, props: MonitoringChartProps) {
+    super(scope, { appName: 'monitoring', syncWave: syncWaves.addons, namespace: observability.namespace });
+    const { platform, environment, delivery } = props.config;
+    const labels = (name: string) => standardLabels({ name, partOf: platform.name, component: 'monitoring', version: platform.version });
+
+    new SidecarMetricsMonitor(this, 'istio-sidecars', { namespace: environment.namespace, labels: labels('istio-sidecars') });
+    new ServiceScrape(this, 'istiod', {
+      namespace: 'istio-system',
+      labels: labels('istiod'),
+      selector: { app: 'istiod' },
+      port: 'http-monitoring',
+    });
+    // Argo CD's application controller: sync and health of every Application, for the delivery row.
+    new ServiceScrape(this, 'argocd-application-controller', {
+      namespace: delivery.argocd.namespace,
+      labels: labels('argocd-application-controller'),
+      selector: { 'app.kubernetes.io/name': 'argocd-metrics' },
+      port: 'metrics',
+    });
+
+    new GrafanaDashboard(this, 'titanium-golden-signals', {
+      namespace: observability.namespace,
+      labels: labels('titanium-golden-signals'),
+      dashboard: goldenSignalsDashboard({
+        uid: observability.dashboard.uid,
+        title: observability.dashboard.title,
+        namespace: environment.namespace,
+        datasources: observability.datasources,
+        latencyObjectiveMs: observability.latencyP95Milliseconds,
+        argocdProject: delivery.argocd.project,
+      }),
+    });
+
+    new PlatformAlertRules(this, 'titanium-alerts', {
+      namespace: observability.namespace,
+      labels: labels('titanium-alerts'),
+      groups: platformAlertRules({
+        namespace: environment.namespace,
+        monitoringNamespace: observability.namespace,
+        availabilityObjective: observability.availabilityObjective,
+        latencyP95Milliseconds: observability.latencyP95Milliseconds,
+        errorRatioThreshold: observability.errorRatioThreshold,
+        saturationThreshold: observability.saturationThreshold,
+        runbookBase: `${delivery.repoURL.replace(/\.git$/, '')}/blob/main/README.md`,
+      }),
+    });
+  }
+}

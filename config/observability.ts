@@ -1,0 +1,19 @@
+// What the monitoring stack watches and promises: one place for the SLO, the alert thresholds and the
+// dashboard's identity. The queries themselves are built in lib/observability/queries.ts.
+
+export const observability = {
+  namespace: 'monitoring',
+  /** Availability objective of every service: the share of requests that must not fail with 5xx. */
+  availabilityObjective: 0.995,
+  /** p95 latency above this, sustained, is an alert (the old performance budget). */
+  latencyP95Milliseconds: 500,
+  /** Share of 5xx answers that is an alert on its own, whatever the burn rate. */
+  errorRatioThreshold: 0.05,
+  /** CPU and memory use, as a share of the container's limit, that is an alert. */
+  saturationThreshold: 0.9,
+  dashboard: { uid: 'titanium-golden-signals', title: 'Titanium / Golden Signals' },
+  /** Data source uids the dashboard refers to (kube-prometheus-stack's Prometheus, our Loki). */
+  datasources: { prometheus: 'prometheus', loki: 'loki' },
+  /** In-cluster addresses, from the release names. */
+  lokiUrl: 'http://loki.monitoring.svc.cluster.local:3100',
+} as const;

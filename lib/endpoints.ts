@@ -1,0 +1,19 @@
+import type { PlatformConfig } from '../config/types';
+
+/** The operators' endpoints, from the NodePort registry: the README's table is this, verbatim. */
+export function endpointsTable(config: PlatformConfig): string {
+  const host = config.environment.publicHost;
+  const p = config.nodePorts;
+  const rows: [string, number, string, string][] = [
+    ['application (ingress gateway, HTTP)', p.ingressHttp, `http://${host}:${p.ingressHttp}/`, 'the blog; `/nonexistent` is the deliberate 404'],
+    ['Grafana', p.grafana, `http://${host}:${p.grafana}/`, 'dashboard "Titanium / Golden Signals"; login from the `grafana-admin` Secret'],
+    ['Kiali', p.kiali, `http://${host}:${p.kiali}/kiali/`, 'Graph → namespace titanium-prod'],
+    ['Prometheus', p.prometheus, `http://${host}:${p.prometheus}/`, 'Alerts, Targets'],
+    ['Prometheus config reloader', p.prometheusReloader, '', 'pinned only so that no other Service can be given it at random'],
+  ];
+  return [
+    '| what | NodePort | URL (prod) | notes |',
+    '|---|---|---|---|',
+    ...rows.map(([what, port, url, notes]) => `| ${what} | ${port} | ${url ? `<${url}>` : ''} | ${notes} |`),
+  ].join('\n');
+}
