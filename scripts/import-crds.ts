@@ -6,21 +6,42 @@
 // makes cdk8s overwrite a group's output with its last file. Only each CRD's `v1` version is kept
 // where it has one (else its storage version): the older Istio versions add a megabyte of bindings
 // that nothing here may use.
+//
+// It also writes imports/schemas.json: structural schemas of every Kubernetes kind (from
+// kubernetes-models' type declarations) and of these CRDs, which validation walks to find unknown
+// fields, wrong types and values outside an enum.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
+import { crdShapes } from '../lib/schema-generation/crd-shapes';
+import { kubernetesShapes } from '../lib/schema-generation/kubernetes-shapes';
 import { replaceFolder } from '../lib/write-dist';
 
 interface CrdVersion {
   name: string;
   storage?: boolean;
+  schema?: { openAPIV3Schema?: object };
 }
 interface Crd {
   kind: string;
   spec: { group: string; names: { kind: string }; versions: CrdVersion[] };
+}
+
+/** Structural schemas as stable JSON: sorted keys, one line per shape is too long; two-space indent. */
+function schemasJson(crds: readonly Crd[]): string {
+  const ts = require('typescript') as typeof import('typescript');
+  const kubernetes = kubernetesShapes(ts, resolve('node_modules/kubernetes-models'));
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(sorted)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])]))
+        : value;
+  const set = { kinds: { ...kubernetes.kinds, ...crdShapes(crds as never) }, types: kubernetes.types };
+  return `${JSON.stringify(sorted(set))}\n`;
 }
 
 export function selectVersions(crd: Crd): Crd {
@@ -86,6 +107,7 @@ function main(argv: string[]): number {
       console.error(`error   cdk8s import failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
       return 1;
     }
+    writeFileSync(join(generated, 'schemas.json'), schemasJson(crds));
     const fresh = readFolder(generated);
     if (values.check) {
       const committed = readFolder(outDir);

@@ -55,8 +55,11 @@ describe.each(environmentNames)('environment %s', (environment) => {
   test('a service variable drives every Golden Signals panel', () => {
     const service = dashboard.templating.list.find((v) => v.name === 'service')!;
     expect(service).toMatchObject({ type: 'query', includeAll: true });
-    expect(service.query).toContain('destination_workload');
-    for (const p of dashboard.panels.filter((p) => p.type !== 'row' && !/Argo CD|Applications|Syncs/.test(p.title))) {
+    // label_values(<selector>, <label>): the selector is PromQL too.
+    const selector = /^label_values\((.*), (\w+)\)$/.exec(service.query!)!;
+    expect(selector[2]).toBe('destination_workload');
+    expect(promqlErrors(selector[1])).toEqual([]);
+    for (const p of dashboard.panels.filter((p) => p.type !== 'row' && !/Argo CD|Applications|[Ss]ync/.test(p.title))) {
       expect([p.title, exprs(p).every((e) => e.includes('$service'))]).toEqual([p.title, true]);
     }
   });
@@ -88,6 +91,7 @@ describe.each(environmentNames)('environment %s', (environment) => {
   test('a delivery row from Argo CD’s metrics', () => {
     expect(exprs(panel(/Applications: sync and health/))[0]).toContain('argocd_app_info{project="titanium"}');
     expect(exprs(panel(/^Syncs/))[0]).toContain('argocd_app_sync_total');
+    expect(exprs(panel(/^Last successful sync/))[0]).toContain('phase="Succeeded"');
     expect(all.find((o) => o.kind === 'ServiceMonitor' && o.metadata?.namespace === 'argocd')).toBeDefined();
   });
 

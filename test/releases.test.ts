@@ -5,6 +5,31 @@ import { environmentNames, rendered, type KubeObject } from './helpers';
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/**
+ * A structural check of Alloy's configuration language (there is no Alloy binary here): balanced
+ * braces and brackets outside strings, and every block opening as `name "label" {` or `name {`.
+ */
+function alloyStructureProblems(text: string): string[] {
+  const problems: string[] = [];
+  const stack: string[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\/\/.*$/, '').replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    if (/\{\s*$/.test(line) && !/^\s*([a-z_][\w.]*( "")?|[a-z_][\w.]*\s*=)\s*\{\s*$/.test(line)) problems.push(`line ${i + 1}: not a block header: ${raw.trim()}`);
+    for (const ch of line) {
+      if (ch === '{' || ch === '[') stack.push(ch);
+      if (ch === '}' && stack.pop() !== '{') problems.push(`line ${i + 1}: unbalanced }`);
+      if (ch === ']' && stack.pop() !== '[') problems.push(`line ${i + 1}: unbalanced ]`);
+    }
+  });
+  if (stack.length) problems.push(`${stack.length} unclosed`);
+  return problems;
+}
+
+test('the Alloy structure check is real', () => {
+  expect(alloyStructureProblems('a "b" {\n  x = 1\n}\n')).toEqual([]);
+  expect(alloyStructureProblems('a "b" {\n  x = [1, 2\n}\n')).not.toEqual([]);
+});
+
 function release(environment: string, name: string): { values: Values; spec: Values } {
   const app = rendered(environment).manifests.find((m) => m.object.kind === 'Application' && m.object.metadata?.name === name)?.object as KubeObject;
   if (!app) throw new Error(`no Application ${name}`);
@@ -64,6 +89,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
       expect(values.prometheus.prometheusSpec[`${kind}SelectorNilUsesHelmValues`]).toBe(false);
     }
     expect(values.crds).toEqual({ enabled: true, upgradeJob: { enabled: false } });
+    // Each of these would put a Service into kube-system, a namespace the AppProject does not admit.
+    for (const component of ['coreDns', 'kubeEtcd', 'kubeControllerManager', 'kubeScheduler', 'kubeProxy']) {
+      expect([component, values[component]]).toEqual([component, { enabled: false }]);
+    }
     if (demo) {
       expect(values.prometheus.prometheusSpec.retention).toBe('7d');
       expect(values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe('10Gi');
@@ -90,6 +119,7 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(pipeline).toContain('loki.source.kubernetes "pods"');
     expect(pipeline).toContain('expressions = { level = "level" }');
     expect(pipeline).toContain('url = "http://loki.monitoring.svc.cluster.local:3100/loki/api/v1/push"');
+    expect(alloyStructureProblems(pipeline)).toEqual([]);
   });
 
   test('every Helm Application syncs server-side (the Prometheus CRD is far over the client-side limit)', () => {

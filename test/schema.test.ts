@@ -1,6 +1,7 @@
-// Every rendered object validates against its schema (kubernetes-models and its CRD packages), and
-// the check is real: typos in types and enums fail with the field and the allowed values.
-import { checkSchemas, fieldPath, modelFor } from '../lib/validation/schema';
+// Every rendered object validates against its schema (the structural schemas in imports/schemas.json
+// and kubernetes-models' validators), and the check is real: unknown fields, wrong types and enum
+// typos fail with the field and the allowed values.
+import { checkSchemas, fieldPath, modelFor, schemas } from '../lib/validation/schema';
 import type { Manifest } from '../lib/manifest';
 import { environmentNames, rendered } from './helpers';
 
@@ -28,7 +29,7 @@ const deployment = {
 test('replicas: "two" fails at spec.replicas', () => {
   const findings = checkSchemas([manifest({ ...deployment, spec: { ...deployment.spec, replicas: 'two' } })]);
   expect(findings).toEqual([
-    expect.objectContaining({ severity: 'error', rule: 'schema', object: 'Deployment/demo/web', field: 'spec.replicas', message: 'must be integer' }),
+    expect.objectContaining({ severity: 'error', rule: 'schema', object: 'Deployment/demo/web', field: 'spec.replicas', message: 'must be a number, not string "two"' }),
   ]);
 });
 
@@ -38,22 +39,30 @@ test('a missing required field is named', () => {
   expect(findings).toEqual([expect.objectContaining({ field: 'spec.selector', message: 'is required' })]);
 });
 
-test('mTLS mode STRCT fails with the allowed values, for security.istio.io/v1 too', () => {
-  for (const apiVersion of ['security.istio.io/v1', 'security.istio.io/v1beta1']) {
-    const findings = checkSchemas([
-      manifest({ apiVersion, kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'demo' }, spec: { mtls: { mode: 'STRCT' } } }),
-    ]);
-    expect(findings).toEqual([
-      expect.objectContaining({ severity: 'error', field: 'spec.mtls.mode', message: expect.stringContaining('"STRICT"') }),
-    ]);
-  }
+test('mTLS mode STRCT fails with the allowed values (Istio 1.29.6 CRD schema)', () => {
+  const findings = checkSchemas([
+    manifest({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'demo' }, spec: { mtls: { mode: 'STRCT' } } }),
+  ]);
+  expect(findings).toEqual([
+    expect.objectContaining({ severity: 'error', field: 'spec.mtls.mode', message: 'must be one of "UNSET", "DISABLE", "PERMISSIVE", "STRICT", not "STRCT"' }),
+  ]);
 });
 
-test('Argo CD and prometheus-operator kinds have schemas', () => {
-  expect(modelFor('argoproj.io/v1alpha1', 'Application')).toBeDefined();
+test('an unknown field is an error, with the likely intended name', () => {
+  const findings = checkSchemas([manifest({ ...deployment, spec: { ...deployment.spec, replica: 2 } })]);
+  expect(findings).toEqual([expect.objectContaining({ field: 'spec.replica', message: 'unknown field' })]);
+  const typo = checkSchemas([
+    manifest({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v', namespace: 'demo' }, spec: { Hosts: ['*'] } }),
+  ]);
+  expect(typo).toEqual([expect.objectContaining({ field: 'spec.Hosts', message: 'unknown field (did you mean "hosts"?)' })]);
+});
+
+test('Istio, Argo CD and prometheus-operator kinds have schemas; Argo CD and prometheus-operator models too', () => {
+  for (const kind of ['networking.istio.io/v1/VirtualService', 'security.istio.io/v1/AuthorizationPolicy', 'argoproj.io/v1alpha1/Application', 'monitoring.coreos.com/v1/PodMonitor']) {
+    expect(schemas().kinds[kind]).toBeDefined();
+  }
   expect(modelFor('argoproj.io/v1alpha1', 'AppProject')).toBeDefined();
-  expect(modelFor('monitoring.coreos.com/v1', 'PodMonitor')).toBeDefined();
-  expect(modelFor('networking.istio.io/v1', 'VirtualService')).toBeDefined();
+  expect(modelFor('monitoring.coreos.com/v1', 'PrometheusRule')).toBeDefined();
 });
 
 test('an unknown kind is a warning, not silently accepted', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { platformConfig } from '../config';
 import { createSecretCommand } from '../lib/secret-commands';
 import { renderEnvironment, synthEnvironment, SynthError } from '../lib/synth';
-import { checkNoSecretData, secretReferences } from '../lib/validation/secrets';
+import { checkNoSecretData, checkSecretReferences, secretReferences } from '../lib/validation/secrets';
 import { environmentNames, objects, rendered, withConfig } from './helpers';
 
 describe.each(environmentNames)('environment %s', (environment) => {
@@ -40,22 +40,38 @@ describe('a reference to an undeclared Secret', () => {
     ),
   }));
 
-  test('is reported with object, field, construct and source, all problems at once', () => {
+  test('is reported with the config file and field it came from, all problems at once', () => {
     const errors = renderEnvironment(broken).findings.filter((f) => f.severity === 'error');
     expect(errors).toHaveLength(2);
-    expect(errors).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          rule: 'secret-ref',
-          object: 'Deployment/titanium-prod/user-service',
-          file: 'dist/prod/titanium-prod/deployment-user-service.yaml',
-          field: expect.stringMatching(/^spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.valueFrom\.secretKeyRef$/),
-          construct: 'titanium-prod/user-service/deployment',
-          message: expect.stringContaining('Secret "payment-api" in namespace "titanium-prod" is not declared in config/secrets.ts'),
-        }),
-        expect.objectContaining({ message: expect.stringContaining('has no key "passwd"') }),
-      ]),
+    expect(errors).toEqual(expect.arrayContaining([
+      expect.objectContaining({
+        rule: 'config',
+        file: 'config/services.ts',
+        object: 'user-service',
+        field: 'services[2].secretEnv.API_KEY.secret',
+        message: 'Secret "payment-api" is not declared in config/secrets.ts',
+      }),
+      expect.objectContaining({ field: 'services[2].secretEnv.POSTGRES_PASSWORD.key', message: expect.stringContaining('has no key "passwd"') }),
+    ]));
+  });
+
+  test('in rendered YAML, the same mistake names the object, the field and the construct', () => {
+    const manifests = rendered('prod').manifests.map((m) =>
+      m.file.endsWith('deployment-user-service.yaml')
+        ? { ...m, object: JSON.parse(JSON.stringify(m.object).replace('"name":"postgresql-credentials"', '"name":"payment-api"')) }
+        : m,
     );
+    const errors = checkSecretReferences(manifests, platformConfig('prod').externalSecrets, 'titanium-prod');
+    expect(errors).toEqual([
+      expect.objectContaining({
+        rule: 'secret-ref',
+        object: 'Deployment/titanium-prod/user-service',
+        file: 'dist/prod/titanium-prod/deployment-user-service.yaml',
+        field: expect.stringMatching(/^spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.valueFrom\.secretKeyRef$/),
+        construct: 'titanium-prod/user-service/deployment',
+        message: 'Secret "payment-api" in namespace "titanium-prod" is not declared in config/secrets.ts (externalSecrets)',
+      }),
+    ]);
   });
 
   test('makes synth refuse and leaves the existing output untouched', () => {

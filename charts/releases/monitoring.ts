@@ -33,6 +33,8 @@ export interface KubePrometheusStackValues {
   readonly kubeScheduler: { readonly enabled: false };
   readonly kubeEtcd: { readonly enabled: false };
   readonly kubeProxy: { readonly enabled: false };
+  /** Its Service would go into kube-system, which the AppProject does not admit; DNS is not a Golden Signal. */
+  readonly coreDns: { readonly enabled: false };
   readonly defaultRules: { readonly rules: Readonly<Record<string, boolean>> };
   readonly grafana: {
     readonly admin: { readonly existingSecret: string; readonly userKey: string; readonly passwordKey: string };
@@ -209,6 +211,7 @@ export function monitoringReleases(config: PlatformConfig): HelmRelease[] {
     kubeScheduler: { enabled: false },
     kubeEtcd: { enabled: false },
     kubeProxy: { enabled: false },
+    coreDns: { enabled: false },
     defaultRules: {
       rules: {
         alertmanager: false,

@@ -133,6 +133,22 @@ export function goldenSignalsDashboard(options: GoldenSignalsOptions): dashboard
           ),
       )
       .withPanel(
+        new table.PanelBuilder()
+          .title('Last successful sync, seconds ago')
+          .datasource(promDs)
+          .withTarget(
+            new prometheus.DataqueryBuilder()
+              .refId('A')
+              .datasource(promDs)
+              // When the sync counter last went up, within the past day, as seconds before now.
+              .expr(
+                `time() - max by (name) (max_over_time((timestamp(increase(argocd_app_sync_total{project="${project}", phase="Succeeded"}[2m]) > 0))[1d:1m]))`,
+              )
+              .format(prometheus.PromQueryFormat.Table)
+              .instant(),
+          ),
+      )
+      .withPanel(
         (refIds = 0, new timeseries.PanelBuilder())
           .title('Syncs (the push-to-pods loop)')
           .unit('short')

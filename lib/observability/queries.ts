@@ -16,11 +16,19 @@ export function requestRate(scope: QueryScope, window: string): string {
   return `sum by (destination_workload) (rate(${requests(scope)}[${window}]))`;
 }
 
-/** Share of requests answered with a status class, e.g. `5..`. */
+/**
+ * Share of requests answered with a status class, e.g. `5..`. A service with no such answers gets 0,
+ * not "no data": the numerator falls back to 0 × its traffic.
+ */
 export function statusRatio(scope: QueryScope, statusRegex: string, window: string): string {
-  return `sum by (destination_workload) (rate(${requests(scope, `, response_code=~"${statusRegex}"`)}[${window}]))
+  const total = `sum by (destination_workload) (rate(${requests(scope)}[${window}]))`;
+  return `(
+  sum by (destination_workload) (rate(${requests(scope, `, response_code=~"${statusRegex}"`)}[${window}]))
+  or
+  0 * ${total}
+)
 /
-sum by (destination_workload) (rate(${requests(scope)}[${window}]))`;
+${total}`;
 }
 
 export function latencyQuantile(scope: QueryScope, quantile: number, window: string): string {
