@@ -1,11 +1,13 @@
 // `npm run synth [-- --env <name>|all ...] [--out <dir>] [--argocd-out <dir>]`: renders, validates
 // and writes dist/<env>/<app>/<kind>-<name>.yaml and the Argo CD bootstrap argocd/<env>/. Every
 // environment is rendered and checked before any is written, so a refused run changes nothing.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultEnvironment, environments, platformConfig } from './config';
 import type { PlatformConfig } from './config/types';
-import { appOf } from './lib/render';
-import { renderEnvironment, writeEnvironment, type RenderResult } from './lib/synth';
+import { sourceRevision } from './lib/source-revision';
+import { renderEnvironment, writeEnvironment } from './lib/synth';
+import { synthSummary } from './lib/synth-summary';
 import { countBySeverity, formatFinding } from './lib/validation/finding';
 
 const USAGE = `usage: npm run synth -- [--env <name>|all]... [--out <dir>] [--argocd-out <dir>]
@@ -27,13 +29,7 @@ function selectEnvironments(requested: readonly string[]): { configs: PlatformCo
   return { configs, problems };
 }
 
-function summary(result: RenderResult): string {
-  const perApp = new Map<string, number>();
-  for (const manifest of result.manifests) perApp.set(appOf(manifest), (perApp.get(appOf(manifest)) ?? 0) + 1);
-  return [...perApp].map(([app, count]) => `  ${app.padEnd(24)} ${count} objects`).join('\n');
-}
-
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let values: { env?: string[]; out?: string; 'argocd-out'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -55,6 +51,9 @@ function main(argv: string[]): number {
     return 0;
   }
   const started = performance.now();
+  // The source is this code's checkout (build/.. when bundled), wherever the output goes. Git runs
+  // while the environments render.
+  const source = sourceRevision(join(__dirname, '..'));
   const { configs, problems } = selectEnvironments(values.env ?? [defaultEnvironment]);
   if (problems.length > 0) {
     for (const problem of problems) console.error(`error   ${problem}`);
@@ -79,15 +78,22 @@ function main(argv: string[]): number {
   }
 
   const roots = { dist: values.out ?? 'dist', argocd: values['argocd-out'] ?? 'argocd' };
+  const revision = await source;
   for (const { config, result } of results) {
-    const written = writeEnvironment(config, result, roots);
-    console.log(
-      `${config.environment.name}: ${written.manifests.length} objects → ${written.directories.dist}/, ` +
-        `bootstrap ${written.bootstrap.length} objects → ${written.directories.argocd}/\n${summary(written)}`,
-    );
+    const written = writeEnvironment(config, result, roots, revision);
+    const { warnings } = countBySeverity(result.findings);
+    console.log(synthSummary({ environment: config.environment.name, ...written, warnings }));
   }
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

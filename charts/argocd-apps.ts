@@ -24,7 +24,11 @@ export interface ArgoAppsChartProps {
 export class ArgoAppsChart extends PlatformChart {
   constructor(scope: Construct, props: ArgoAppsChartProps) {
     // Synced by the root Application, not by a parent wave.
-    super(scope, { appName: ARGOCD_APPS, syncWave: 0 });
+    super(scope, {
+      appName: ARGOCD_APPS,
+      description: 'the app of apps: the AppProject and one child Application per folder and per Helm release',
+      syncWave: 0,
+    });
     const { platform, delivery, environment } = props.config;
     const common = {
       argocdNamespace: delivery.argocd.namespace,

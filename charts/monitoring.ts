@@ -21,7 +21,12 @@ export interface MonitoringChartProps {
  */
 export class MonitoringChart extends PlatformChart {
   constructor(scope: Construct, props: MonitoringChartProps) {
-    super(scope, { appName: 'monitoring', syncWave: syncWaves.addons, namespace: observability.namespace });
+    super(scope, {
+      appName: 'monitoring',
+      description: 'scrape configs, the Golden Signals dashboard and the alert rules',
+      syncWave: syncWaves.addons,
+      namespace: observability.namespace,
+    });
     const { platform, environment, delivery } = props.config;
     const labels = (name: string) => standardLabels({ name, partOf: platform.name, component: 'monitoring', version: platform.version });
 

@@ -17,7 +17,11 @@ export interface NamespacesChartProps {
  */
 export class NamespacesChart extends PlatformChart {
   constructor(scope: Construct, props: NamespacesChartProps) {
-    super(scope, { appName: 'namespaces', syncWave: syncWaves.namespaces });
+    super(scope, {
+      appName: 'namespaces',
+      description: 'every namespace of the platform, with its Pod Security level, sidecar injection and quota',
+      syncWave: syncWaves.namespaces,
+    });
     const { platform, environment } = props.config;
     const common = { partOf: platform.name, version: platform.version, podSecurityVersion: environment.podSecurityVersion };
     new PlatformNamespace(this, environment.namespace, { ...common, resourceQuota: environment.resourceQuota });

@@ -27,7 +27,12 @@ export class TitaniumAppChart extends PlatformChart {
   constructor(scope: Construct, props: TitaniumAppChartProps) {
     const { platform, environment, services, redis, postgresql, callGraph, trustDomain, loadGenerator } = props.config;
     const namespace = environment.namespace;
-    super(scope, { appName: namespace, syncWave: syncWaves.application, namespace });
+    super(scope, {
+      appName: namespace,
+      description: 'the application tier: the services, Redis, PostgreSQL, the load generator, their policies and routes',
+      syncWave: syncWaves.application,
+      namespace,
+    });
     const access = workloadAccess(props.config);
     const peers = meshPeers(props.config);
     const meshLabels = (name: string) =>

@@ -4,6 +4,8 @@ import type { Construct } from 'constructs';
 export interface PlatformChartProps {
   /** Name of the Argo CD Application that deploys this chart, and of its folder under `dist/<env>/`. */
   readonly appName: string;
+  /** One line on what the folder holds, for `dist/<env>/README.md`. */
+  readonly description: string;
   /** Sync wave of that Application in the app of apps (see `syncWaves` in config/delivery.ts). */
   readonly syncWave: number;
   /**
@@ -16,6 +18,7 @@ export interface PlatformChartProps {
 /** A chart that becomes one Argo CD Application: its objects render into `dist/<env>/<appName>/`. */
 export class PlatformChart extends Chart {
   readonly appName: string;
+  readonly description: string;
   readonly syncWave: number;
   readonly defaultNamespace?: string;
 
@@ -23,6 +26,7 @@ export class PlatformChart extends Chart {
     // Stable names: every object names itself; cdk8s never appends a hash.
     super(scope, props.appName, { disableResourceNameHashes: true });
     this.appName = props.appName;
+    this.description = props.description;
     this.syncWave = props.syncWave;
     this.defaultNamespace = props.namespace;
   }

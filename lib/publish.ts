@@ -4,19 +4,22 @@
 // It works with git plumbing on a temporary index and a temporary work tree, so the checkout it runs
 // in (its HEAD, index, working files and every other branch, `main` included) is never touched, and
 // the repository's own remote and credentials are used as they are. Other environments' folders on
-// the branch stay as they are. A commit is made only when the folder changed; a push rejected because
-// someone else published first is retried on top of their commit.
+// the branch stay as they are. A commit is made only when an object changed (not for the README's
+// source line alone); a push rejected because someone else published first is retried on top of
+// their commit.
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitIdentity, git, tryGit } from './git';
+import { ENVIRONMENT_README } from './environment-readme';
 
 export const DEPLOY_BRANCH_README = `# Rendered manifests (generated, do not edit)
 
 This branch is written by CI with \`npm run publish:deploy\` from the \`main\` branch of this
 repository. Every push here is overwritten by the next render: change the TypeScript on \`main\`.
 
-- \`<env>/\` holds one environment; \`<env>/<app>/\` is the folder one Argo CD Application syncs.
+- \`<env>/\` holds one environment; \`<env>/<app>/\` is the folder one Argo CD Application syncs;
+  \`<env>/README.md\` says what each folder holds, draws the topology and names the source commit.
 - Each commit is named \`render <source sha>: <source subject>\` after the \`main\` commit it renders.
 - A resource that disappears from a folder is pruned from the cluster by Argo CD.
 `;
@@ -123,6 +126,17 @@ function newerRender(options: PublishOptions, parent: string, source: string): s
   return tryGit(['merge-base', '--is-ancestor', source, rendered], { cwd }).status === 0 ? rendered : undefined;
 }
 
+/**
+ * Nothing but the content of `<env>/README.md` differs between the branch and the new tree. It names
+ * the source commit, so it changes on every render; a commit for that alone would be noise, and the
+ * README on the branch keeps naming the commit that last changed the objects.
+ */
+function onlyProvenanceChanged(options: PublishOptions, parent: string, tree: string): boolean {
+  const changed = git(['diff-tree', '-r', '--name-status', `${parent}^{tree}`, tree], { cwd: options.repository });
+  const readme = `M\t${options.environment}/${ENVIRONMENT_README}`;
+  return changed.split('\n').every((line) => line === '' || line === readme);
+}
+
 const RETRYABLE_PUSH = /non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info|incorrect old value/i;
 
 export function publish(options: PublishOptions): PublishResult {
@@ -151,7 +165,7 @@ export function publish(options: PublishOptions): PublishResult {
       }
       rmSync(index, { force: true });
       const tree = buildTree(options, staging, index, parent);
-      if (parent && git(['rev-parse', `${parent}^{tree}`], { cwd }) === tree) {
+      if (parent && onlyProvenanceChanged(options, parent, tree)) {
         log(`${options.branch}: ${options.environment}/ unchanged at ${parent.slice(0, 12)}; nothing to publish`);
         return { status: 'unchanged', commit: parent, attempts: attempt - 1 };
       }

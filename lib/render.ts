@@ -1,13 +1,13 @@
 // Builds the cdk8s App of one environment and turns its API objects into manifests with stable file
 // names. Pure: reads nothing but the config, writes nothing.
 import { ApiObject, App, type Chart } from 'cdk8s';
-import { stringify } from 'yaml';
 import { platformCharts } from '../charts';
 import { githubWebhookSecret } from '../config/secrets';
 import type { PlatformConfig } from '../config/types';
 import { webhookSecretPatch } from './argocd/webhook-secret-patch';
 import type { KubeObject, Manifest } from './manifest';
 import type { OutputFile } from './write-dist';
+import { yamlText } from './yaml-text';
 
 /** The two trees synth writes: rendered apps (published to `deploy`) and the committed bootstrap. */
 export type OutputTree = 'dist' | 'argocd';
@@ -38,6 +38,23 @@ function byFile(a: Manifest, b: Manifest): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }
 
+/** One folder of `dist/<env>/`: the objects one Argo CD Application syncs. */
+export interface RenderedFolder {
+  readonly name: string;
+  readonly description: string;
+  readonly syncWave: number;
+}
+
+/** A Helm chart Argo CD renders itself (a child Application with no folder here). */
+export interface RenderedRelease {
+  readonly name: string;
+  readonly chart: string;
+  readonly version: string;
+  readonly repoURL: string;
+  readonly namespace: string;
+  readonly syncWave: number;
+}
+
 export interface RenderedEnvironment {
   /** Objects for `dist/<env>/`, one folder per Argo CD Application. */
   readonly manifests: RenderedManifest[];
@@ -45,6 +62,8 @@ export interface RenderedEnvironment {
   readonly bootstrap: RenderedManifest[];
   /** Files for `argocd/<env>/` that are not objects (patches an operator applies by hand). */
   readonly bootstrapFiles: OutputFile[];
+  readonly folders: RenderedFolder[];
+  readonly releases: RenderedRelease[];
 }
 
 export const WEBHOOK_PATCH_PATH = 'patches/argocd-secret-webhook.yaml';
@@ -59,6 +78,12 @@ export function renderManifests(config: PlatformConfig): RenderedEnvironment {
     bootstrapFiles: [
       { path: WEBHOOK_PATCH_PATH, content: webhookSecretPatch(githubWebhookSecret, `argocd/${env}/${WEBHOOK_PATCH_PATH}`) },
     ],
+    folders: charts.apps
+      .map(({ appName, description, syncWave }) => ({ name: appName, description, syncWave }))
+      .sort((a, b) => a.syncWave - b.syncWave || a.name.localeCompare(b.name, 'en')),
+    releases: charts.releases
+      .map(({ name, chart, syncWave }) => ({ name, chart: chart.chart, version: chart.version, repoURL: chart.repoURL, namespace: chart.namespace, syncWave }))
+      .sort((a, b) => a.syncWave - b.syncWave || a.name.localeCompare(b.name, 'en')),
   };
 }
 
@@ -72,8 +97,5 @@ export function manifestYaml(manifest: Manifest): string {
   const header = manifest.constructPath
     ? `# Rendered from construct ${manifest.constructPath}: edit the TypeScript source, not this file.\n`
     : '';
-  // YAML 1.1 rules for quoting: kubectl and Argo CD read 1.1, where an unquoted `on`, `yes` or `1:20`
-  // would turn into a boolean or a number. No line folding and no anchors: the output reads like
-  // hand-written YAML and diffs line by line.
-  return header + stringify(manifest.object, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
+  return header + yamlText(manifest.object);
 }

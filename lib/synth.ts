@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { platformReleases } from '../charts';
 import type { PlatformConfig } from '../config/types';
 import { checkConfig } from './config-checks';
-import { manifestYaml, renderManifests, type RenderedManifest } from './render';
+import { ENVIRONMENT_README, environmentReadme, type SourceRevision } from './environment-readme';
+import { manifestYaml, renderManifests, type RenderedFolder, type RenderedManifest, type RenderedRelease } from './render';
 import { findingFor, type Finding } from './validation/finding';
 import { validateManifests } from './validation';
 import { replaceFolder, type OutputFile } from './write-dist';
@@ -15,6 +16,10 @@ export interface RenderResult {
   readonly bootstrap: readonly RenderedManifest[];
   /** Other files for `argocd/<env>/`. */
   readonly bootstrapFiles: readonly OutputFile[];
+  /** The folders of `dist/<env>/`, in sync-wave order. */
+  readonly folders: readonly RenderedFolder[];
+  /** Helm charts Argo CD renders itself, in sync-wave order. */
+  readonly releases: readonly RenderedRelease[];
   readonly findings: readonly Finding[];
 }
 
@@ -38,8 +43,10 @@ function fileClashes(manifests: readonly RenderedManifest[]): Finding[] {
 /** Renders and validates one environment in memory; invalid config stops before anything renders. */
 export function renderEnvironment(config: PlatformConfig): RenderResult {
   const configFindings = checkConfig(config, platformReleases(config));
-  if (configFindings.length > 0) return { manifests: [], bootstrap: [], bootstrapFiles: [], findings: configFindings };
-  const { manifests, bootstrap, bootstrapFiles } = renderManifests(config);
+  if (configFindings.length > 0) {
+    return { manifests: [], bootstrap: [], bootstrapFiles: [], folders: [], releases: [], findings: configFindings };
+  }
+  const { manifests, bootstrap, bootstrapFiles, folders, releases } = renderManifests(config);
   const all = [...manifests, ...bootstrap];
   const findings = [
     ...fileClashes(all),
@@ -48,7 +55,7 @@ export function renderEnvironment(config: PlatformConfig): RenderResult {
       defaultNamespace: config.environment.namespace,
     }),
   ];
-  return { manifests, bootstrap, bootstrapFiles, findings };
+  return { manifests, bootstrap, bootstrapFiles, folders, releases, findings };
 }
 
 export class SynthError extends Error {
@@ -77,8 +84,11 @@ function folderContents(manifests: readonly RenderedManifest[]) {
   return manifests.map((m) => ({ path: m.path, content: manifestYaml(m) }));
 }
 
-/** Replaces `<dist>/<env>` and `<argocd>/<env>` with a validated render; refuses one with errors. */
-export function writeEnvironment(config: PlatformConfig, result: RenderResult, roots: OutputRoots): SynthResult {
+/**
+ * Replaces `<dist>/<env>` and `<argocd>/<env>` with a validated render, and writes the overview
+ * `<dist>/<env>/README.md` naming `source`; refuses a render with errors.
+ */
+export function writeEnvironment(config: PlatformConfig, result: RenderResult, roots: OutputRoots, source?: SourceRevision): SynthResult {
   if (result.findings.some((f) => f.severity === 'error')) {
     throw new SynthError(config.environment.name, result.findings);
   }
@@ -86,12 +96,15 @@ export function writeEnvironment(config: PlatformConfig, result: RenderResult, r
     dist: join(roots.dist, config.environment.name),
     argocd: join(roots.argocd, config.environment.name),
   };
-  replaceFolder(directories.dist, folderContents(result.manifests));
+  replaceFolder(directories.dist, [
+    ...folderContents(result.manifests),
+    { path: ENVIRONMENT_README, content: environmentReadme(config, result, source) },
+  ]);
   replaceFolder(directories.argocd, [...folderContents(result.bootstrap), ...result.bootstrapFiles]);
   return { ...result, directories };
 }
 
 /** Renders, validates and, only when there is no error, replaces the environment's folders whole. */
-export function synthEnvironment(config: PlatformConfig, roots: OutputRoots): SynthResult {
-  return writeEnvironment(config, renderEnvironment(config), roots);
+export function synthEnvironment(config: PlatformConfig, roots: OutputRoots, source?: SourceRevision): SynthResult {
+  return writeEnvironment(config, renderEnvironment(config), roots, source);
 }

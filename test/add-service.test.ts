@@ -1,19 +1,8 @@
 // Adding a fifth service is one config entry: every object and setting the four have, it gets too.
-import type { ServiceDefinition } from '../config/types';
 import { renderEnvironment } from '../lib/synth';
-import { matchesSelector, podTemplate, withConfig, type KubeObject } from './helpers';
+import { fifthService, matchesSelector, podTemplate, withConfig, type KubeObject } from './helpers';
 
-const notification: ServiceDefinition = {
-  name: 'notification-service',
-  component: 'backend',
-  description: 'sends e-mails',
-  image: { repository: 'dongju101/notification-service', tag: 'main-abc1234' },
-  port: 8010,
-  healthPath: '/healthz',
-  urlEnvVar: 'NOTIFICATION_SERVICE_URL',
-  slowStart: true,
-  secretEnv: { INTERNAL_API_SECRET: { secret: 'internal-api-secret', key: 'secret' } },
-};
+const notification = fifthService;
 
 describe.each(['prod', 'local'])('a fifth service in %s', (environment) => {
   const config = withConfig(environment, (c) => ({ services: [...c.services, notification] }));

@@ -2,7 +2,7 @@
 // accessors for the parts of objects the tests look at.
 import { readFileSync } from 'node:fs';
 import { environments, platformConfig } from '../config';
-import type { PlatformConfig } from '../config/types';
+import type { PlatformConfig, ServiceDefinition } from '../config/types';
 import type { KubeObject, Manifest } from '../lib/manifest';
 import { renderEnvironment, type RenderResult } from '../lib/synth';
 
@@ -37,6 +37,19 @@ export function named(items: readonly KubeObject[], kind: string, name: string):
   if (!found) throw new Error(`no ${kind} named ${name}`);
   return found;
 }
+
+/** A fifth service, for the tests that add one: one config entry. */
+export const fifthService: ServiceDefinition = {
+  name: 'notification-service',
+  component: 'backend',
+  description: 'sends e-mails',
+  image: { repository: 'dongju101/notification-service', tag: 'main-abc1234' },
+  port: 8010,
+  healthPath: '/healthz',
+  urlEnvVar: 'NOTIFICATION_SERVICE_URL',
+  slowStart: true,
+  secretEnv: { INTERNAL_API_SECRET: { secret: 'internal-api-secret', key: 'secret' } },
+};
 
 /** Deep copy of a config with some top-level parts replaced: the way tests feed synth bad or extra input. */
 export function withConfig(environment: string, change: (config: PlatformConfig) => Partial<PlatformConfig>): PlatformConfig {

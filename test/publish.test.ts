@@ -95,6 +95,23 @@ describe('publishing to a bare repository', () => {
     expect(onRemote(f, ['show', 'deploy:prod/titanium-prod/deployment-api.yaml'])).toContain('image: v2');
   });
 
+  test('a new source commit that changes only the README\'s source line makes no commit', () => {
+    const before = onRemote(f, ['rev-parse', 'deploy']);
+    const rendered = onRemote(f, ['show', 'deploy:prod/titanium-prod/deployment-api.yaml']) + '\n';
+    writeRendered(f.dist, 'prod', { 'README.md': 'Rendered from commit aaaa\n', 'titanium-prod/deployment-api.yaml': rendered, 'titanium-prod/service-api.yaml': 'kind: Service\n' });
+    // The first README on the branch is an object change like any other.
+    expect(publish(options(f)).status).toBe('published');
+    const withReadme = onRemote(f, ['rev-parse', 'deploy']);
+    expect(onRemote(f, ['rev-parse', 'deploy^'])).toBe(before);
+    writeRendered(f.dist, 'prod', { 'README.md': 'Rendered from commit bbbb\n', 'titanium-prod/deployment-api.yaml': rendered, 'titanium-prod/service-api.yaml': 'kind: Service\n' });
+    expect(publish(options(f))).toEqual({ status: 'unchanged', commit: withReadme, attempts: 0 });
+    expect(onRemote(f, ['show', 'deploy:prod/README.md'])).toBe('Rendered from commit aaaa');
+    // With an object change, the README comes along.
+    writeRendered(f.dist, 'prod', { 'README.md': 'Rendered from commit cccc\n', 'titanium-prod/deployment-api.yaml': rendered, 'titanium-prod/service-api.yaml': 'kind: Service\nport: 80\n' });
+    expect(publish(options(f)).status).toBe('published');
+    expect(onRemote(f, ['show', 'deploy:prod/README.md'])).toBe('Rendered from commit cccc');
+  });
+
   test('a resource deleted from dist disappears from the branch, so Argo CD prunes it', () => {
     writeRendered(f.dist, 'prod', { 'titanium-prod/deployment-api.yaml': 'kind: Deployment\nimage: v2\n' });
     publish(options(f));

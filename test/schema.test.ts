@@ -2,7 +2,9 @@
 // and kubernetes-models' validators), and the check is real: unknown fields, wrong types and enum
 // typos fail with the field and the allowed values.
 import { checkSchemas, fieldPath, modelFor, schemas } from '../lib/validation/schema';
+import { patternRegExp } from '../lib/validation/shape';
 import type { Manifest } from '../lib/manifest';
+import { BUNDLED_MODELS } from '../lib/validation/bundled-models';
 import { environmentNames, rendered } from './helpers';
 
 describe.each(environmentNames)('environment %s', (environment) => {
@@ -57,12 +59,60 @@ test('an unknown field is an error, with the likely intended name', () => {
   expect(typo).toEqual([expect.objectContaining({ field: 'spec.Hosts', message: 'unknown field (did you mean "hosts"?)' })]);
 });
 
-test('Istio, Argo CD and prometheus-operator kinds have schemas; Argo CD and prometheus-operator models too', () => {
+test('Istio, Argo CD and prometheus-operator kinds have schemas from the pinned CRDs, and no second model', () => {
   for (const kind of ['networking.istio.io/v1/VirtualService', 'security.istio.io/v1/AuthorizationPolicy', 'argoproj.io/v1alpha1/Application', 'monitoring.coreos.com/v1/PodMonitor']) {
     expect(schemas().kinds[kind]).toBeDefined();
   }
-  expect(modelFor('argoproj.io/v1alpha1', 'AppProject')).toBeDefined();
-  expect(modelFor('monitoring.coreos.com/v1', 'PrometheusRule')).toBeDefined();
+  expect(modelFor('argoproj.io/v1alpha1', 'AppProject')).toBeUndefined();
+  expect(modelFor('monitoring.coreos.com/v1', 'PrometheusRule')).toBeUndefined();
+});
+
+test('CRD patterns are checked: a rule duration the API server would refuse is an error here', () => {
+  const rule = (duration: string, strategy = 'warn') =>
+    checkSchemas([
+      manifest({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: { name: 'r', namespace: 'monitoring' },
+        spec: { groups: [{ name: 'g', partial_response_strategy: strategy, rules: [{ alert: 'A', expr: 'up == 0', for: duration }] }] },
+      }),
+    ]);
+  expect(rule('5m')).toEqual([]);
+  expect(rule('1h30m')).toEqual([]);
+  expect(rule('5 minutes')).toEqual([
+    expect.objectContaining({ field: 'spec.groups[0].rules[0].for', message: expect.stringMatching(/^must match \^\(0\|.*, not "5 minutes"$/) }),
+  ]);
+  // RE2's leading (?i) becomes a case-insensitive match.
+  expect(rule('5m', 'ABORT')).toEqual([]);
+  expect(rule('5m', 'never')).toEqual([expect.objectContaining({ field: 'spec.groups[0].partial_response_strategy' })]);
+});
+
+test('every pattern in the generated schemas compiles', () => {
+  const patterns = new Set<string>();
+  JSON.stringify(schemas(), (key, value: unknown) => {
+    if (key === 'pattern' && typeof value === 'string') patterns.add(value);
+    return value;
+  });
+  expect(patterns.size).toBeGreaterThan(5);
+  for (const pattern of patterns) expect(() => patternRegExp(pattern)).not.toThrow();
+});
+
+test('every kind the platform renders has its kubernetes-models validator bundled; each loader returns its own kind', () => {
+  const renderedKinds = new Set(
+    environmentNames.flatMap((env) => [...rendered(env).manifests, ...rendered(env).bootstrap].map((m) => `${m.object.apiVersion}/${m.object.kind}`)),
+  );
+  const withModel = [...renderedKinds].filter((key) => {
+    const parts = key.split('/');
+    const kind = parts.pop() as string;
+    return modelFor(parts.join('/'), kind) !== undefined;
+  });
+  expect(withModel.filter((key) => !(key in BUNDLED_MODELS))).toEqual([]);
+  for (const [key, load] of Object.entries(BUNDLED_MODELS)) {
+    const model = load() as { apiVersion: string; kind: string };
+    expect(`${model.apiVersion}/${model.kind}`).toBe(key);
+  }
+  // Other kinds still load by path.
+  expect(modelFor('rbac.authorization.k8s.io/v1', 'ClusterRole')).toBeDefined();
 });
 
 test('an unknown kind is a warning, not silently accepted', () => {

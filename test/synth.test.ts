@@ -8,7 +8,9 @@ import { parseAllDocuments } from 'yaml';
 import { manifestYaml } from '../lib/render';
 import { renderEnvironment } from '../lib/synth';
 import { platformConfig } from '../config';
-import { runBuilt } from './cli';
+import { git } from '../lib/git';
+import { parseStatus } from '../lib/source-revision';
+import { ROOT, runBuilt } from './cli';
 
 function tree(root: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -35,12 +37,34 @@ describe('npm run synth', () => {
   test('exits 0 and reports each environment', () => {
     expect(firstRun.stderr).toBe('');
     expect(firstRun.status).toBe(0);
-    expect(firstRun.stdout).toMatch(/^prod: \d+ objects/m);
-    expect(firstRun.stdout).toMatch(/^local: \d+ objects/m);
+    expect(firstRun.stdout).toMatch(/^prod: \d+ objects, 0 warning\(s\)$/m);
+    expect(firstRun.stdout).toMatch(/^local: \d+ objects, 0 warning\(s\)$/m);
+    expect(firstRun.stdout).toMatch(/^done in \d+\.\d\d s$/m);
+  });
+
+  test('ends each environment with a table of objects per folder and kind that matches the files', () => {
+    const { manifests, bootstrap } = renderEnvironment(platformConfig('prod'));
+    const written = [...tree(join(first, 'dist', 'prod')).keys()].filter((f) => f.endsWith('.yaml'));
+    for (const folder of new Set(written.map((f) => f.split('/')[0]))) {
+      const count = written.filter((f) => f.startsWith(`${folder}/`)).length;
+      expect(firstRun.stdout).toMatch(new RegExp(`^  ${join(first, 'dist', 'prod', folder)}/ +${count}  [A-Z]`, 'm'));
+    }
+    const deployments = manifests.filter((m) => m.path.startsWith('titanium-prod/') && m.object.kind === 'Deployment').length;
+    expect(firstRun.stdout).toMatch(new RegExp(`titanium-prod/ +\\d+  .*\\bDeployment ${deployments}\\b`));
+    expect(firstRun.stdout).toMatch(new RegExp(`^  ${join(first, 'argocd', 'prod')}/ +${bootstrap.length}  `, 'm'));
+    expect(firstRun.stdout).toContain(`prod: ${manifests.length + bootstrap.length} objects`);
+  });
+
+  test('writes dist/<env>/README.md naming the commit of the source checkout', () => {
+    const readme = readFileSync(join(first, 'dist', 'prod', 'README.md'), 'utf8');
+    const head = git(['rev-parse', 'HEAD'], { cwd: ROOT });
+    expect(readme).toContain(`from source commit \`${head}\``);
+    expect(readme).toContain('```mermaid');
+    expect(readFileSync(join(first, 'dist', 'local', 'README.md'), 'utf8')).toContain('# titanium platform: local');
   });
 
   test('writes dist/<env>/<app>/<kind>-<name>.yaml with exactly one object per file', () => {
-    const files = [...tree(join(first, 'dist')).keys()];
+    const files = [...tree(join(first, 'dist')).keys()].filter((file) => !file.endsWith('/README.md'));
     expect(files).toContain('prod/titanium-prod/deployment-api-gateway.yaml');
     expect(files).toContain('local/titanium-local/statefulset-postgresql.yaml');
     expect(files).toContain('prod/argocd-apps/application-titanium-prod.yaml');
@@ -69,7 +93,7 @@ describe('npm run synth', () => {
       expect(readFileSync(join(first, manifest.tree, 'prod', manifest.path), 'utf8')).toBe(manifestYaml(manifest));
     }
     for (const file of bootstrapFiles) expect(readFileSync(join(first, 'argocd', 'prod', file.path), 'utf8')).toBe(file.content);
-    expect(tree(join(first, 'dist', 'prod')).size).toBe(manifests.length);
+    expect(tree(join(first, 'dist', 'prod')).size).toBe(manifests.length + 1); // and README.md
     expect(tree(join(first, 'argocd', 'prod')).size).toBe(bootstrap.length + bootstrapFiles.length);
   });
 
@@ -106,6 +130,14 @@ describe('npm run synth', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('usage: npm run synth');
   });
+});
+
+test('the source revision comes from git status: commit, and dirty when anything is changed or untracked', () => {
+  const head = '# branch.oid 0123456789abcdef0123456789abcdef01234567\n# branch.head main\n';
+  expect(parseStatus(head)).toEqual({ commit: '0123456789abcdef0123456789abcdef01234567', dirty: false });
+  expect(parseStatus(`${head}1 .M N... 100644 100644 100644 a b config/images.ts\n`)?.dirty).toBe(true);
+  expect(parseStatus(`${head}? lib/new.ts\n`)?.dirty).toBe(true);
+  expect(parseStatus('# branch.oid (initial)\n# branch.head main\n')).toBeUndefined();
 });
 
 test('rendering twice in one process gives the same bytes', () => {

@@ -1,10 +1,11 @@
-// Structural shapes from CustomResourceDefinitions' openAPIV3Schema: the fields, types, enums and
-// required fields Kubernetes itself checks (and the unknown fields it would silently drop).
+// Structural shapes from CustomResourceDefinitions' openAPIV3Schema: the fields, types, enums,
+// patterns and required fields Kubernetes itself checks (and the unknown fields it would silently drop).
 import type { Shape } from '../validation/shape';
 
 export interface JsonSchema {
   type?: string;
   enum?: unknown[];
+  pattern?: string;
   required?: string[];
   properties?: Record<string, JsonSchema>;
   items?: JsonSchema;
@@ -27,7 +28,11 @@ export function shapeOfSchema(schema: JsonSchema | undefined): Shape {
   if (schema['x-kubernetes-int-or-string']) return { t: 'int-or-string' };
   switch (schema.type) {
     case 'string':
-      return schema.enum ? { t: 'string', enum: schema.enum.filter((e): e is string => typeof e === 'string') } : { t: 'string' };
+      return {
+        t: 'string',
+        ...(schema.enum ? { enum: schema.enum.filter((e): e is string => typeof e === 'string') } : {}),
+        ...(schema.pattern ? { pattern: schema.pattern } : {}),
+      };
     case 'integer':
     case 'number':
     case 'boolean':

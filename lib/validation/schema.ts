@@ -1,11 +1,13 @@
 // Schema check of every object, in two layers:
 // - the structural schemas in imports/schemas.json (Kubernetes from kubernetes-models' declarations,
-//   Istio, Argo CD and prometheus-operator from the pinned CRDs): unknown fields, types, enums and
-//   required fields, for every kind they know;
-// - kubernetes-models' own validators (Kubernetes, Argo CD, prometheus-operator) on top: formats and
-//   integer types the declarations cannot express.
+//   Istio, Argo CD and prometheus-operator from the pinned CRDs): unknown fields, types, enums,
+//   patterns (CRDs) and required fields, for every kind they know;
+// - for built-in Kubernetes kinds, kubernetes-models' own validators on top: formats (quantities,
+//   int32 ranges) the declarations cannot express. Custom resources are checked against the pinned
+//   CRDs only: they are what the cluster enforces, at the versions this platform installs.
 // A kind neither knows is a warning: it is not checked.
 import { createRequire } from 'node:module';
+import { BUNDLED_MODELS } from './bundled-models';
 import type { Manifest } from '../manifest';
 import { findingFor, type Finding } from './finding';
 import { checkShape, type SchemaSet } from './shape';
@@ -22,16 +24,10 @@ interface Model {
 }
 type ModelClass = (new (data: unknown) => Model) & { readonly apiVersion: string };
 
-interface ModelPackage {
-  readonly name: string;
-  readonly owns: (group: string) => boolean;
+/** The API groups of built-in kinds: the core group, `*.k8s.io` and the unqualified ones (`apps`). */
+function builtInGroup(group: string): boolean {
+  return group === '' || group.endsWith('.k8s.io') || !group.includes('.');
 }
-
-const MODEL_PACKAGES: readonly ModelPackage[] = [
-  { name: '@kubernetes-models/argo-cd', owns: (g) => g === 'argoproj.io' },
-  { name: '@kubernetes-models/prometheus-operator', owns: (g) => g === 'monitoring.coreos.com' },
-  { name: 'kubernetes-models', owns: (g) => g === '' || g.endsWith('.k8s.io') || !g.includes('.') },
-];
 
 const load = createRequire(__filename);
 const modelCache = new Map<string, ModelClass | undefined>();
@@ -44,7 +40,7 @@ export function schemas(): SchemaSet {
   return generatedSchemas;
 }
 
-/** The kubernetes-models class for an apiVersion and kind, or undefined when no package has one. */
+/** The kubernetes-models class of a built-in kind, or undefined for any other. */
 export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
   const key = `${apiVersion}/${kind}`;
   if (!modelCache.has(key)) modelCache.set(key, loadModel(apiVersion, kind));
@@ -52,10 +48,11 @@ export function modelFor(apiVersion: string, kind: string): ModelClass | undefin
 }
 
 function loadModel(apiVersion: string, kind: string): ModelClass | undefined {
+  const bundled = BUNDLED_MODELS[`${apiVersion}/${kind}`];
+  if (bundled) return bundled() as ModelClass;
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
-  const pkg = MODEL_PACKAGES.find((p) => p.owns(group));
-  if (!pkg || !/^[A-Za-z0-9]+$/.test(kind) || !/^[a-z0-9]+$/.test(version)) return undefined;
-  const modulePath = [pkg.name, group, version, kind].filter((part) => part !== '').join('/');
+  if (!builtInGroup(group) || !/^[A-Za-z0-9]+$/.test(kind) || !/^[a-z0-9]+$/.test(version)) return undefined;
+  const modulePath = ['kubernetes-models', group, version, kind].filter((part) => part !== '').join('/');
   try {
     const exported = load(modulePath) as Record<string, ModelClass | undefined>;
     return exported[kind];

@@ -4,7 +4,7 @@
 // as are wrong types, values outside an enum and missing required fields.
 
 export type Shape =
-  | { readonly t: 'string'; readonly enum?: readonly string[] }
+  | { readonly t: 'string'; readonly enum?: readonly string[]; readonly pattern?: string }
   | { readonly t: 'integer' | 'number' | 'boolean' | 'int-or-string' | 'any' }
   | { readonly t: 'array'; readonly items: Shape }
   | { readonly t: 'map'; readonly values: Shape }
@@ -22,6 +22,23 @@ export interface SchemaSet {
   readonly kinds: Readonly<Record<string, Shape>>;
   /** Named shapes that `ref` shapes point at. */
   readonly types: Readonly<Record<string, Shape>>;
+}
+
+const compiled = new Map<string, RegExp>();
+
+/**
+ * A CRD's `pattern` (RE2 syntax, as the API server reads it) as a JavaScript RegExp. The one RE2
+ * construct the pinned CRDs use that JavaScript lacks, a leading `(?i)`, becomes the `i` flag;
+ * test/schema.test.ts compiles every pattern in imports/schemas.json, so none is silently skipped.
+ */
+export function patternRegExp(pattern: string): RegExp {
+  let regexp = compiled.get(pattern);
+  if (!regexp) {
+    const caseless = /^(\^?)\(\?i\)/.exec(pattern);
+    regexp = caseless ? new RegExp(caseless[1] + pattern.slice(caseless[0].length), 'iu') : new RegExp(pattern, 'u');
+    compiled.set(pattern, regexp);
+  }
+  return regexp;
 }
 
 export interface ShapeProblem {
@@ -57,6 +74,8 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
         if (actual !== 'string') problems.push({ field: p, message: `must be a string, not ${actual} ${JSON.stringify(v)}` });
         else if (s.enum && !s.enum.includes(v as string)) {
           problems.push({ field: p, message: `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}, not ${JSON.stringify(v)}` });
+        } else if (s.pattern && !patternRegExp(s.pattern).test(v as string)) {
+          problems.push({ field: p, message: `must match ${s.pattern}, not ${JSON.stringify(v)}` });
         }
         return;
       case 'integer':

@@ -1,0 +1,23 @@
+// The commit a render is made from, for dist/<env>/README.md. One `git status` call gives the commit
+// and whether the working tree differs from it. Asynchronous, so synth starts it first and renders
+// while git runs.
+import { execFile } from 'node:child_process';
+import type { SourceRevision } from './environment-readme';
+
+/** Reads `git status --porcelain=v2 --branch` output. */
+export function parseStatus(stdout: string): SourceRevision | undefined {
+  const commit = /^# branch\.oid ([0-9a-f]{40})$/m.exec(stdout)?.[1];
+  if (!commit) return undefined; // a repository without commits
+  const dirty = stdout.split('\n').some((line) => line !== '' && !line.startsWith('#'));
+  return { commit, dirty };
+}
+
+/** The checkout's HEAD and whether it has uncommitted changes; undefined outside a git checkout. */
+export function sourceRevision(cwd: string): Promise<SourceRevision | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['status', '--porcelain=v2', '--branch', '--untracked-files=normal'], { cwd, encoding: 'utf8' }, (error, stdout) =>
+      // Not a checkout, or no git on this machine: the README says so.
+      resolve(error ? undefined : parseStatus(stdout)),
+    );
+  });
+}

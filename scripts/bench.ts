@@ -1,0 +1,133 @@
+// `npm run bench [-- --runs 7] [--env prod] [--budget 2.5] [--rebuilds 3] [--tests]`
+//
+// How fast is synth? Compared with the peer tool doing the least work on the same output:
+// `kubectl kustomize` of a kustomization that only lists the files synth rendered (read, parse,
+// print). Each round runs every command once, in alternating order; the report gives medians.
+//   - `npm run synth`: what a person types, npm's own start-up included;
+//   - the synth script line from package.json run by `sh -c`, exactly what npm runs after starting;
+//   - `kubectl kustomize`.
+// The budget (2.5×) applies to the synth script; npm's start-up is the same fixed cost for every
+// `npm run` and is reported, not hidden. Exits 1 when over budget.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { alternatingSchedule, formatReport, kustomizationListing, median, ratioOf, type BenchReport } from '../lib/bench';
+
+const USAGE = 'usage: npm run bench -- [--runs 7] [--env prod] [--budget 2.5] [--rebuilds 3] [--tests]';
+
+interface Command {
+  readonly label: string;
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+function run(command: Command): { seconds: number; stdout: string } {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command.command, command.args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.error) throw new Error(`${command.label}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command.label} failed (exit ${result.status}):\n${result.stderr}`);
+  return { seconds, stdout: result.stdout };
+}
+
+/** The object files under `root`; `patches/` holds merge patches, not objects. */
+function yamlFiles(root: string): string[] {
+  return readdirSync(root).flatMap((entry) => {
+    const path = join(root, entry);
+    if (statSync(path).isDirectory()) return entry === 'patches' ? [] : yamlFiles(path);
+    return entry.endsWith('.yaml') ? [path] : [];
+  });
+}
+
+function main(argv: string[]): number {
+  let values: { runs?: string; env?: string; budget?: string; rebuilds?: string; tests?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        runs: { type: 'string', default: '7' },
+        env: { type: 'string', default: 'prod' },
+        budget: { type: 'string', default: '2.5' },
+        rebuilds: { type: 'string', default: '3' },
+        tests: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const runs = Number(values.runs);
+  const rebuilds = Number(values.rebuilds);
+  const budget = Number(values.budget);
+  const environment = values.env ?? 'prod';
+  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(rebuilds) || rebuilds < 0 || !(budget > 0)) {
+    console.error(`--runs must be a whole number ≥ 1, --rebuilds ≥ 0 and --budget > 0\n${USAGE}`);
+    return 2;
+  }
+
+  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const work = mkdtempSync(join(tmpdir(), 'titanium-bench-'));
+  try {
+    const out = ['--env', environment, '--out', join(work, 'dist'), '--argocd-out', join(work, 'argocd')];
+    const npmSynth: Command = { label: '`npm run synth`', command: 'npm', args: ['run', '--silent', 'synth', '--', ...out] };
+    // The warm-up run also renders the files the kustomization lists (and rebuilds if a source changed).
+    run(npmSynth);
+    // The apps synth wrote (dist/<env>/). Not the bootstrap (argocd/<env>/, three objects more for
+    // synth): it repeats the AppProject, which one kustomization cannot hold twice.
+    const listed = join(work, 'kustomize');
+    cpSync(join(work, 'dist', environment), listed, { recursive: true });
+    const files = yamlFiles(listed).map((file) => relative(listed, file));
+    writeFileSync(join(listed, 'kustomization.yaml'), kustomizationListing(files));
+    const kustomize: Command = { label: '`kubectl kustomize`', command: 'kubectl', args: ['kustomize', listed] };
+    const objects = parseAllDocuments(run(kustomize).stdout).filter((doc) => doc.contents !== null).length;
+    if (objects !== files.length) throw new Error(`kubectl kustomize printed ${objects} objects for ${files.length} files`);
+
+    const scriptLine = `${scripts.synth} ${out.join(' ')}`;
+    const synthScript: Command = { label: `\`${scripts.synth}\` (what npm runs)`, command: 'sh', args: ['-c', scriptLine] };
+    const commands = [npmSynth, synthScript, kustomize];
+    const seconds = new Map(commands.map((c) => [c.label, [] as number[]]));
+    for (const command of alternatingSchedule(commands, runs)) seconds.get(command.label)!.push(run(command).seconds);
+
+    const report: BenchReport = {
+      objects: files.length,
+      runs,
+      timings: commands.map((c) => ({ label: c.label, seconds: seconds.get(c.label)! })),
+      compared: synthScript.label,
+      baseline: kustomize.label,
+      budget,
+    };
+    console.log(formatReport(report));
+    const npmStart = median(seconds.get(npmSynth.label)!) - median(seconds.get(synthScript.label)!);
+    console.log(`npm's own start-up: ${npmStart.toFixed(3)} s of every \`npm run\`.`);
+
+    if (rebuilds > 0) {
+      // The first synth after a source edit first rebuilds build/main.js, as scripts/run.mjs does.
+      const rebuild: Command = {
+        label: 'rebuild',
+        command: process.execPath,
+        args: ['--input-type=module', '--eval', "const { build } = await import('./scripts/build.mjs'); await build(['main']);"],
+      };
+      const times = Array.from({ length: rebuilds }, () => run(rebuild).seconds);
+      console.log(`The first synth after a source edit rebuilds build/main.js first: +${median(times).toFixed(3)} s (median of ${rebuilds}).`);
+    }
+    if (values.tests) {
+      const tests = run({ label: '`npm test`', command: 'npm', args: ['test', '--silent'] });
+      console.log(`\`npm test\`: ${tests.seconds.toFixed(1)} s, one run.`);
+    }
+    return ratioOf(report, synthScript.label) <= budget ? 0 : 1;
+  } catch (error) {
+    console.error(`error   ${(error as Error).message}`);
+    return 1;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

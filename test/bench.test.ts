@@ -1,0 +1,63 @@
+// The benchmark's arithmetic and set-up, and one real round of `npm run bench` (kubectl needed).
+import { spawnSync } from 'node:child_process';
+import { parse } from 'yaml';
+import { alternatingSchedule, formatReport, kustomizationListing, median, ratioOf, type BenchReport } from '../lib/bench';
+import { ROOT } from './cli';
+
+test('median of odd and even counts, unsorted input', () => {
+  expect(median([3, 1, 2])).toBe(2);
+  expect(median([4, 1, 3, 2])).toBe(2.5);
+  expect(() => median([])).toThrow('median of no values');
+});
+
+test('the schedule alternates direction so no command always follows the same one', () => {
+  expect(alternatingSchedule(['a', 'b', 'c'], 3)).toEqual(['a', 'b', 'c', 'c', 'b', 'a', 'a', 'b', 'c']);
+});
+
+test('the kustomization lists every file, sorted, as a resource', () => {
+  const text = kustomizationListing(['b/x.yaml', 'a/y.yaml']);
+  expect(parse(text)).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['a/y.yaml', 'b/x.yaml'] });
+});
+
+test('the report gives medians, ratios to the baseline and the verdict', () => {
+  const report: BenchReport = {
+    objects: 78,
+    runs: 3,
+    timings: [
+      { label: 'synth', seconds: [0.5, 0.4, 0.45] },
+      { label: 'kustomize', seconds: [0.2, 0.2, 0.21] },
+    ],
+    compared: 'synth',
+    baseline: 'kustomize',
+    budget: 2.5,
+  };
+  expect(ratioOf(report, 'synth')).toBeCloseTo(2.25);
+  const text = formatReport(report);
+  expect(text).toContain('| synth | 0.450 | 0.400–0.500 | 2.25× |');
+  expect(text).toContain('synth: 2.25× kustomize, within the 2.5× budget.');
+  expect(formatReport({ ...report, budget: 2 })).toContain('OVER the 2× budget');
+});
+
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+if (!kubectl) console.warn('npm run bench not exercised: no kubectl on this machine');
+
+(kubectl ? test : test.skip)('one round of npm run bench measures all three commands on the same objects', () => {
+  const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '1', '--rebuilds', '0', '--budget', '1000'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+  });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/^\d+ objects, 1 alternating runs each/);
+  expect(run.stdout).toMatch(/^\| `npm run synth` \| \d\.\d{3} \|/m);
+  expect(run.stdout).toMatch(/^\| `node scripts\/run\.mjs main` \(what npm runs\) \| \d\.\d{3} \|/m);
+  expect(run.stdout).toMatch(/^\| `kubectl kustomize` \| \d\.\d{3} \| .* \| 1\.00× \|$/m);
+  expect(run.stdout).toContain('within the 1000× budget');
+}, 60_000);
+
+test('bad options are refused before anything runs', () => {
+  const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '0'], { cwd: ROOT, encoding: 'utf8' });
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain('--runs must be a whole number');
+});
