@@ -121,7 +121,7 @@ export class LoadGenerator extends Construct {
         selector,
         labels: metadata.labels,
         access: props.access,
-        trustDomain: props.trustDomain ?? 'cluster.local',
+        trustDomain: props.trustDomain,
       });
     }
   }

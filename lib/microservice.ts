@@ -218,7 +218,7 @@ export class Microservice extends Construct {
         selector,
         labels: metadata.labels,
         access: props.access,
-        trustDomain: props.trustDomain ?? 'cluster.local',
+        trustDomain: props.trustDomain,
       });
     }
   }

@@ -155,7 +155,7 @@ export class Postgresql extends Construct {
         selector,
         labels: metadata.labels,
         access: props.access,
-        trustDomain: props.trustDomain ?? 'cluster.local',
+        trustDomain: props.trustDomain,
       });
     }
   }

@@ -113,7 +113,7 @@ export class Redis extends Construct {
         selector,
         labels: metadata.labels,
         access: props.access,
-        trustDomain: props.trustDomain ?? 'cluster.local',
+        trustDomain: props.trustDomain,
       });
     }
   }

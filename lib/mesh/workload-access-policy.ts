@@ -12,8 +12,11 @@ export interface WorkloadAccessPolicyProps {
   /** Labels of the policy objects themselves. */
   readonly labels: Record<string, string>;
   readonly access: WorkloadAccess;
-  /** Istio trust domain of the principals. */
-  readonly trustDomain: string;
+  /**
+   * Istio trust domain of the principals.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
 }
 
 function peerSelector(connection: Connection, namespace: string): k8s.NetworkPolicyPeer {
@@ -43,7 +46,7 @@ export class WorkloadAccessPolicy extends Construct {
       const byPorts = new Map<string, string[]>();
       for (const c of inbound) {
         const key = c.ports.join(',');
-        byPorts.set(key, [...(byPorts.get(key) ?? []), principal(props.trustDomain, c.peer)]);
+        byPorts.set(key, [...(byPorts.get(key) ?? []), principal(props.trustDomain ?? 'cluster.local', c.peer)]);
       }
       new AuthorizationPolicy(this, 'authorization', {
         metadata,
