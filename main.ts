@@ -1,7 +1,6 @@
 // `npm run synth [-- --env <name>|all ...] [--out <dir>] [--argocd-out <dir>]`: renders, validates
 // and writes dist/<env>/<app>/<kind>-<name>.yaml and the Argo CD bootstrap argocd/<env>/. Every
 // environment is rendered and checked before any is written, so a refused run changes nothing.
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultEnvironment, environments, platformConfig } from './config';
 import type { PlatformConfig } from './config/types';
@@ -51,9 +50,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const started = performance.now();
-  // The source is this code's checkout (build/.. when bundled), wherever the output goes. Git runs
-  // while the environments render.
-  const source = sourceRevision(join(__dirname, '..'));
+  // The source is the checkout holding this code (bundled or not), wherever the output goes. Git
+  // runs while the environments render.
+  const source = sourceRevision(__dirname);
   const { configs, problems } = selectEnvironments(values.env ?? [defaultEnvironment]);
   if (problems.length > 0) {
     for (const problem of problems) console.error(`error   ${problem}`);

@@ -7,7 +7,7 @@ export function endpointsTable(config: PlatformConfig): string {
   const rows: [string, number, string, string][] = [
     ['application (ingress gateway, HTTP)', p.ingressHttp, `http://${host}:${p.ingressHttp}/`, 'the blog; `/nonexistent` is the deliberate 404'],
     ['Grafana', p.grafana, `http://${host}:${p.grafana}/`, 'dashboard "Titanium / Golden Signals"; login from the `grafana-admin` Secret'],
-    ['Kiali', p.kiali, `http://${host}:${p.kiali}/kiali/`, `Graph → namespace ${config.environment.namespace}`],
+    ['Kiali', p.kiali, `http://${host}:${p.kiali}/kiali/`, `Traffic Graph → namespace ${config.environment.namespace}`],
     ['Prometheus', p.prometheus, `http://${host}:${p.prometheus}/`, 'Alerts, Targets'],
     ['Prometheus config reloader', p.prometheusReloader, '', 'pinned only so that no other Service can be given it at random'],
   ];

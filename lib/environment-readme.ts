@@ -31,17 +31,30 @@ export function kindCounts(manifests: readonly RenderedManifest[]): string {
     .join(', ');
 }
 
+const PROVENANCE = 'Rendered by `npm run synth` from ';
+
+/** The README without its source line, which changes on every render of a new commit. */
+export function withoutProvenance(readme: string): string {
+  return readme
+    .split('\n')
+    .filter((line) => !line.startsWith(PROVENANCE))
+    .join('\n');
+}
+
 function provenance(source: SourceRevision | undefined): string {
-  if (!source) return 'Rendered by `npm run synth` from a source tree that is not a git checkout.';
-  const commit = `Rendered by \`npm run synth\` from source commit \`${source.commit}\``;
+  if (!source) return `${PROVENANCE}a source tree whose git revision could not be read (not a git checkout, or git refused it).`;
+  const commit = `${PROVENANCE}source commit \`${source.commit}\``;
   return source.dirty ? `${commit} **with uncommitted changes**: not reproducible from git alone.` : `${commit}.`;
 }
 
-const nodeId = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
+// Prefixed, so that no workload name can be a Mermaid keyword (`end`, `graph`).
+const nodeId = (name: string) => `n_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
 
+// `(1)`, not `1.`: Mermaid 11 reads a label starting `1. ` as a Markdown list and refuses it, as it
+// does a URL with a scheme.
 function routeLabel(route: RouteDefinition, position: number): string {
   const match = 'exact' in route.match ? `= ${route.match.exact}` : `${route.match.prefix}*`;
-  return `${position}. ${match}${route.rewrite ? ` → ${route.rewrite}` : ''}`;
+  return `(${position}) ${match}${route.rewrite ? ` → ${route.rewrite}` : ''}`;
 }
 
 /** The topology as a Mermaid flowchart: ingress routes, services, the call graph, data stores. */
@@ -51,7 +64,7 @@ export function topologyMermaid(config: PlatformConfig): string {
   const gatewayPeer = callGraph.peers.find((p) => p.name === gateway);
   const namespaceId = nodeId(`ns-${environment.namespace}`);
   const lines = ['```mermaid', 'flowchart LR'];
-  lines.push(`  client(["client"]) -->|"http://${environment.publicHost}:${nodePorts.ingressHttp}"| ${nodeId(gateway)}["${gateway}<br/>${gatewayPeer?.namespace ?? ''}"]`);
+  lines.push(`  client(["client"]) -->|"${environment.publicHost}:${nodePorts.ingressHttp}"| ${nodeId(gateway)}["${gateway}<br/>${gatewayPeer?.namespace ?? ''}"]`);
   lines.push(`  subgraph ${namespaceId}["namespace ${environment.namespace} (STRICT mTLS, deny by default)"]`);
   for (const service of services) lines.push(`    ${nodeId(service.name)}["${service.name}<br/>:${service.port} http"]`);
   for (const store of [redis, postgresql]) lines.push(`    ${nodeId(store.name)}[("${store.name}<br/>:${store.port} tcp")]`);

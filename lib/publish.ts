@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitIdentity, git, tryGit } from './git';
-import { ENVIRONMENT_README } from './environment-readme';
+import { ENVIRONMENT_README, withoutProvenance } from './environment-readme';
 
 export const DEPLOY_BRANCH_README = `# Rendered manifests (generated, do not edit)
 
@@ -127,14 +127,20 @@ function newerRender(options: PublishOptions, parent: string, source: string): s
 }
 
 /**
- * Nothing but the content of `<env>/README.md` differs between the branch and the new tree. It names
+ * Nothing differs between the branch and the new tree but `<env>/README.md`'s source line. It names
  * the source commit, so it changes on every render; a commit for that alone would be noise, and the
- * README on the branch keeps naming the commit that last changed the objects.
+ * README on the branch keeps naming the commit that last changed anything else.
  */
 function onlyProvenanceChanged(options: PublishOptions, parent: string, tree: string): boolean {
-  const changed = git(['diff-tree', '-r', '--name-status', `${parent}^{tree}`, tree], { cwd: options.repository });
-  const readme = `M\t${options.environment}/${ENVIRONMENT_README}`;
-  return changed.split('\n').every((line) => line === '' || line === readme);
+  const cwd = options.repository;
+  const changed = git(['diff-tree', '-r', '--name-status', `${parent}^{tree}`, tree], { cwd })
+    .split('\n')
+    .filter((line) => line !== '');
+  if (changed.length === 0) return true;
+  const readme = `${options.environment}/${ENVIRONMENT_README}`;
+  if (changed.length > 1 || changed[0] !== `M\t${readme}`) return false;
+  const [before, after] = [parent, tree].map((t) => git(['cat-file', 'blob', `${t}:${readme}`], { cwd }));
+  return withoutProvenance(before) === withoutProvenance(after);
 }
 
 const RETRYABLE_PUSH = /non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info|incorrect old value/i;

@@ -6,16 +6,21 @@ import type { SourceRevision } from './environment-readme';
 
 /** Reads `git status --porcelain=v2 --branch` output. */
 export function parseStatus(stdout: string): SourceRevision | undefined {
-  const commit = /^# branch\.oid ([0-9a-f]{40})$/m.exec(stdout)?.[1];
+  const commit = /^# branch\.oid ([0-9a-f]{40}|[0-9a-f]{64})$/m.exec(stdout)?.[1];
   if (!commit) return undefined; // a repository without commits
   const dirty = stdout.split('\n').some((line) => line !== '' && !line.startsWith('#'));
   return { commit, dirty };
 }
 
-/** The checkout's HEAD and whether it has uncommitted changes; undefined outside a git checkout. */
-export function sourceRevision(cwd: string): Promise<SourceRevision | undefined> {
+/**
+ * HEAD of the checkout holding `directory` (any folder inside it) and whether it has uncommitted
+ * changes; undefined outside a git checkout.
+ */
+export function sourceRevision(directory: string): Promise<SourceRevision | undefined> {
+  // --no-optional-locks: a read must not take index.lock from a git command running beside it.
+  const args = ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=normal'];
   return new Promise((resolve) => {
-    execFile('git', ['status', '--porcelain=v2', '--branch', '--untracked-files=normal'], { cwd, encoding: 'utf8' }, (error, stdout) =>
+    execFile('git', args, { cwd: directory, encoding: 'utf8' }, (error, stdout) =>
       // Not a checkout, or no git on this machine: the README says so.
       resolve(error ? undefined : parseStatus(stdout)),
     );

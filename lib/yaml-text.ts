@@ -23,10 +23,16 @@ export const YAML_OPTIONS: DocumentOptions & ToStringOptions & CreateNodeOptions
 const PLAIN = /^[A-Za-z/][\w./@=+:-]*(?: [\w./@=+:-]+)*$/;
 const QUANTITY_OR_DURATION = /^[1-9][0-9]*(?:Ki|Mi|Gi|Ti|m|s|h|d)$/;
 const YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+// YAML 1.1 floats may omit the digits before the exponent: `e1` and `E-5` are numbers there.
+const YAML11_BARE_EXPONENT = /^[eE][-+]?[0-9]/;
+// Longer keys cannot be implicit (`key: value`); the yaml package writes them as `? key`.
+const MAX_IMPLICIT_KEY = 1024;
 
 function plainString(value: string): boolean {
   if (QUANTITY_OR_DURATION.test(value)) return true;
-  return PLAIN.test(value) && !value.endsWith(':') && !value.includes(': ') && !YAML11_WORDS.test(value);
+  return (
+    PLAIN.test(value) && !value.endsWith(':') && !value.includes(': ') && !YAML11_WORDS.test(value) && !YAML11_BARE_EXPONENT.test(value)
+  );
 }
 
 /**
@@ -44,12 +50,19 @@ function delegatedScalar(value: unknown): string {
 // Manifests repeat the same few quoted values (`"8080"`, `"true"`): ask the yaml package once each.
 const delegated = new Map<unknown, string>();
 
-/** A string map key: `key`, `'on'` or `"a: b"`. */
-function keyText(key: string): string {
-  if (plainString(key)) return key;
-  const entry = stringify({ [key]: null }, YAML_OPTIONS);
+/**
+ * A string map key: `key`, `"on"` or `"a: b"`. Asked in the key's own position: at the start of a
+ * document line `...` and `---` are markers, so the yaml package quotes them there and nowhere else.
+ */
+function keyText(key: string, atLineStart: boolean): string {
+  if (plainString(key) && key.length <= MAX_IMPLICIT_KEY) return key;
+  const entry = atLineStart ? stringify({ [key]: null }, YAML_OPTIONS) : stringify({ k: { [key]: null } }, YAML_OPTIONS).slice('k:\n  '.length);
+  // An explicit `? key` spans lines whose layout depends on the depth: left to the yaml package whole.
+  if (entry.startsWith('?')) throw new ExplicitKey();
   return entry.slice(0, entry.lastIndexOf(': null'));
 }
+
+class ExplicitKey extends Error {}
 
 /**
  * A scalar at the end of a line whose node sits at column `indent`; block scalars continue on the
@@ -92,7 +105,7 @@ function writeMap(map: Record<string, unknown>, indent: string, out: string[], f
     if (value === undefined) continue;
     const lead = first && firstPrefix !== undefined ? firstPrefix : indent;
     first = false;
-    const head = `${lead}${keyText(key)}:`;
+    const head = `${lead}${keyText(key, lead === '')}:`;
     if (isCollection(value) && !isEmpty(value)) {
       out.push(head);
       writeNode(value, `${indent}  `, out);
@@ -125,6 +138,11 @@ export function yamlText(value: unknown): string {
   if (!isCollection(value)) return stringify(value, YAML_OPTIONS); // not a manifest; rare
   if (isEmpty(value)) return `${emptyText(value)}\n`;
   const out: string[] = [];
-  writeNode(value, '', out);
+  try {
+    writeNode(value, '', out);
+  } catch (error) {
+    if (error instanceof ExplicitKey) return stringify(value, YAML_OPTIONS);
+    throw error;
+  }
   return `${out.join('\n')}\n`;
 }

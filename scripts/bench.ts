@@ -6,8 +6,9 @@
 //   - `npm run synth`: what a person types, npm's own start-up included;
 //   - the synth script line from package.json run by `sh -c`, exactly what npm runs after starting;
 //   - `kubectl kustomize`.
-// The budget (2.5×) applies to the synth script; npm's start-up is the same fixed cost for every
-// `npm run` and is reported, not hidden. Exits 1 when over budget.
+// Both are held to the budget (2.5×) in the report. npm's own start-up alone is more than the
+// baseline, so the exit status follows the synth script, the part this project controls: exit 1 when
+// it is over budget.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ interface Command {
 function run(command: Command): { seconds: number; stdout: string } {
   const started = process.hrtime.bigint();
   const result = spawnSync(command.command, command.args, {
+    cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
@@ -38,6 +40,12 @@ function run(command: Command): { seconds: number; stdout: string } {
 }
 
 /** The object files under `root`; `patches/` holds merge patches, not objects. */
+/** `'…'` for sh, whatever the path holds. */
+const shellQuote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
+
+/** The checkout: this file runs as build/scripts/bench.js. */
+const ROOT = join(__dirname, '..', '..');
+
 function yamlFiles(root: string): string[] {
   return readdirSync(root).flatMap((entry) => {
     const path = join(root, entry);
@@ -72,7 +80,7 @@ function main(argv: string[]): number {
     return 2;
   }
 
-  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const work = mkdtempSync(join(tmpdir(), 'titanium-bench-'));
   try {
     const out = ['--env', environment, '--out', join(work, 'dist'), '--argocd-out', join(work, 'argocd')];
@@ -89,7 +97,7 @@ function main(argv: string[]): number {
     const objects = parseAllDocuments(run(kustomize).stdout).filter((doc) => doc.contents !== null).length;
     if (objects !== files.length) throw new Error(`kubectl kustomize printed ${objects} objects for ${files.length} files`);
 
-    const scriptLine = `${scripts.synth} ${out.join(' ')}`;
+    const scriptLine = `${scripts.synth} ${out.map(shellQuote).join(' ')}`;
     const synthScript: Command = { label: `\`${scripts.synth}\` (what npm runs)`, command: 'sh', args: ['-c', scriptLine] };
     const commands = [npmSynth, synthScript, kustomize];
     const seconds = new Map(commands.map((c) => [c.label, [] as number[]]));
@@ -99,7 +107,7 @@ function main(argv: string[]): number {
       objects: files.length,
       runs,
       timings: commands.map((c) => ({ label: c.label, seconds: seconds.get(c.label)! })),
-      compared: synthScript.label,
+      compared: [npmSynth.label, synthScript.label],
       baseline: kustomize.label,
       budget,
     };
@@ -108,11 +116,13 @@ function main(argv: string[]): number {
     console.log(`npm's own start-up: ${npmStart.toFixed(3)} s of every \`npm run\`.`);
 
     if (rebuilds > 0) {
-      // The first synth after a source edit first rebuilds build/main.js, as scripts/run.mjs does.
+      // The first synth after a source edit first rebuilds build/main.js, as scripts/run.cjs does;
+      // timed into a scratch folder, so build/ and its code cache stay as they are.
+      const scratch = join(work, 'rebuild');
       const rebuild: Command = {
         label: 'rebuild',
         command: process.execPath,
-        args: ['--input-type=module', '--eval', "const { build } = await import('./scripts/build.mjs'); await build(['main']);"],
+        args: ['--eval', `require(${JSON.stringify(join(ROOT, 'scripts', 'build.cjs'))}).build(['main'], ${JSON.stringify(scratch)})`],
       };
       const times = Array.from({ length: rebuilds }, () => run(rebuild).seconds);
       console.log(`The first synth after a source edit rebuilds build/main.js first: +${median(times).toFixed(3)} s (median of ${rebuilds}).`);

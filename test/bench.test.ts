@@ -27,7 +27,7 @@ test('the report gives medians, ratios to the baseline and the verdict', () => {
       { label: 'synth', seconds: [0.5, 0.4, 0.45] },
       { label: 'kustomize', seconds: [0.2, 0.2, 0.21] },
     ],
-    compared: 'synth',
+    compared: ['synth'],
     baseline: 'kustomize',
     budget: 2.5,
   };
@@ -51,9 +51,10 @@ if (!kubectl) console.warn('npm run bench not exercised: no kubectl on this mach
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/^\d+ objects, 1 alternating runs each/);
   expect(run.stdout).toMatch(/^\| `npm run synth` \| \d\.\d{3} \|/m);
-  expect(run.stdout).toMatch(/^\| `node scripts\/run\.mjs main` \(what npm runs\) \| \d\.\d{3} \|/m);
+  expect(run.stdout).toMatch(/^\| `node scripts\/run\.cjs main` \(what npm runs\) \| \d\.\d{3} \|/m);
   expect(run.stdout).toMatch(/^\| `kubectl kustomize` \| \d\.\d{3} \| .* \| 1\.00× \|$/m);
-  expect(run.stdout).toContain('within the 1000× budget');
+  expect(run.stdout).toMatch(/^`npm run synth`: \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m);
+  expect(run.stdout).toMatch(/^`node scripts\/run\.cjs main` \(what npm runs\): \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m);
 }, 60_000);
 
 test('bad options are refused before anything runs', () => {

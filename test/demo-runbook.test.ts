@@ -70,6 +70,10 @@ test('the spike, the Secret and the dashboard are the configured ones', () => {
   for (const key of grafanaAdmin.keys) expect(runbook).toContain(`index .data "${key}"`);
   expect(runbook).toContain(`**${observability.dashboard.title}**`);
   expect(runbook).toContain(`{namespace="${namespace}"}`);
+  const requests = config.loadGenerator.requests;
+  const missing = requests.filter((r) => r.expect.length === 1 && r.expect[0] === 404).reduce((sum, r) => sum + r.weight, 0);
+  const share = Math.round((100 * missing) / requests.reduce((sum, r) => sum + r.weight, 0));
+  expect(runbook).toContain(`${share} % of the load\n  generator's requests are deliberate 404s`);
 });
 
 test('the deliberate 404s go where the runbook says, through the rendered routes', () => {

@@ -95,21 +95,28 @@ describe('publishing to a bare repository', () => {
     expect(onRemote(f, ['show', 'deploy:prod/titanium-prod/deployment-api.yaml'])).toContain('image: v2');
   });
 
-  test('a new source commit that changes only the README\'s source line makes no commit', () => {
+  test('a new source commit that changes only the README\'s source line makes no commit; any other README change does', () => {
     const before = onRemote(f, ['rev-parse', 'deploy']);
     const rendered = onRemote(f, ['show', 'deploy:prod/titanium-prod/deployment-api.yaml']) + '\n';
-    writeRendered(f.dist, 'prod', { 'README.md': 'Rendered from commit aaaa\n', 'titanium-prod/deployment-api.yaml': rendered, 'titanium-prod/service-api.yaml': 'kind: Service\n' });
-    // The first README on the branch is an object change like any other.
+    const readme = (commit: string, body = 'Folders: titanium-prod/') => `# prod\n\nRendered by \`npm run synth\` from source commit \`${commit}\`.\n\n${body}\n`;
+    const render = (readmeText: string, service = 'kind: Service\n') =>
+      writeRendered(f.dist, 'prod', { 'README.md': readmeText, 'titanium-prod/deployment-api.yaml': rendered, 'titanium-prod/service-api.yaml': service });
+    // The first README on the branch is a change like any other.
+    render(readme('aaaa'));
     expect(publish(options(f)).status).toBe('published');
     const withReadme = onRemote(f, ['rev-parse', 'deploy']);
     expect(onRemote(f, ['rev-parse', 'deploy^'])).toBe(before);
-    writeRendered(f.dist, 'prod', { 'README.md': 'Rendered from commit bbbb\n', 'titanium-prod/deployment-api.yaml': rendered, 'titanium-prod/service-api.yaml': 'kind: Service\n' });
+    render(readme('bbbb'));
     expect(publish(options(f))).toEqual({ status: 'unchanged', commit: withReadme, attempts: 0 });
-    expect(onRemote(f, ['show', 'deploy:prod/README.md'])).toBe('Rendered from commit aaaa');
-    // With an object change, the README comes along.
-    writeRendered(f.dist, 'prod', { 'README.md': 'Rendered from commit cccc\n', 'titanium-prod/deployment-api.yaml': rendered, 'titanium-prod/service-api.yaml': 'kind: Service\nport: 80\n' });
+    expect(onRemote(f, ['show', 'deploy:prod/README.md'])).toContain('`aaaa`');
+    // A change to the rest of the README (a new folder description, a fixed diagram) is published.
+    render(readme('cccc', 'Folders: titanium-prod/, monitoring/'));
     expect(publish(options(f)).status).toBe('published');
-    expect(onRemote(f, ['show', 'deploy:prod/README.md'])).toBe('Rendered from commit cccc');
+    expect(onRemote(f, ['show', 'deploy:prod/README.md'])).toContain('monitoring/');
+    // With an object change, the README comes along.
+    render(readme('dddd', 'Folders: titanium-prod/, monitoring/'), 'kind: Service\nport: 80\n');
+    expect(publish(options(f)).status).toBe('published');
+    expect(onRemote(f, ['show', 'deploy:prod/README.md'])).toContain('`dddd`');
   });
 
   test('a resource deleted from dist disappears from the branch, so Argo CD prunes it', () => {

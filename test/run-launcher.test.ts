@@ -1,8 +1,9 @@
-// scripts/run.mjs and scripts/build.mjs, on a small project of their own: a command runs the code as
+// scripts/run.cjs and scripts/build.cjs, on a small project of their own: a command runs the code as
 // it is now (rebuilt after an edit, never a stale code cache, even for an edit that keeps the bundle's
-// length), gets its arguments, and runs as the main module.
+// length or a cache written late by a run that overlapped the rebuild), gets its arguments, runs as
+// the main module, and succeeds when the cache cannot be written.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './cli';
@@ -10,7 +11,7 @@ import { ROOT } from './cli';
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'titanium-launcher-'));
   mkdirSync(join(dir, 'scripts'));
-  for (const file of ['build.mjs', 'run.mjs']) copyFileSync(join(ROOT, 'scripts', file), join(dir, 'scripts', file));
+  for (const file of ['build.cjs', 'run.cjs']) copyFileSync(join(ROOT, 'scripts', file), join(dir, 'scripts', file));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   writeFileSync(join(dir, 'package.json'), '{}\n');
   writeFileSync(join(dir, 'lib.ts'), "export const version = 'v1';\n");
@@ -22,15 +23,16 @@ function project(): string {
 }
 
 const launch = (dir: string, args: string[] = []) => {
-  const run = spawnSync(process.execPath, [join(dir, 'scripts', 'run.mjs'), 'main', ...args], { cwd: tmpdir(), encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main', ...args], { cwd: tmpdir(), encoding: 'utf8' });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   return run.stdout.trim();
 };
 
-describe('node scripts/run.mjs <entry>', () => {
+describe('node scripts/run.cjs <entry>', () => {
   const dir = project();
   const bundle = join(dir, 'build', 'main.js');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('builds on first use and runs the bundle as the main module, with its arguments', () => {
     expect(launch(dir, ['--env', 'prod'])).toBe('v1 --env,prod main=true');
@@ -52,5 +54,31 @@ describe('node scripts/run.mjs <entry>', () => {
     expect(launch(dir)).toBe('v2  main=true');
     expect(readFileSync(bundle).length).toBe(length); // V8 alone would have taken the old cache
     expect(launch(dir)).toBe('v2  main=true');
+  });
+
+  test('a cache written late by a run of the old bundle (runs overlapping a rebuild) is not used', () => {
+    const v2Cache = readFileSync(`${bundle}.cache`);
+    writeFileSync(join(dir, 'lib.ts'), "export const version = 'v3';\n");
+    expect(launch(dir)).toBe('v3  main=true');
+    // The slow v2 run exits only now and writes its cache, newer than the v3 bundle.
+    writeFileSync(`${bundle}.cache`, v2Cache);
+    expect(launch(dir)).toBe('v3  main=true');
+    expect(launch(dir)).toBe('v3  main=true');
+  });
+
+  test('a cache that cannot be written costs nothing but time, and leaves no temporary file', () => {
+    rmSync(`${bundle}.cache`);
+    mkdirSync(`${bundle}.cache`); // a file cannot be renamed over it
+    expect(launch(dir, ['x'])).toBe('v3 x main=true');
+    expect(readdirSync(join(dir, 'build')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    rmSync(`${bundle}.cache`, { recursive: true });
+  });
+
+  test('a dynamic import(), which vm.Script cannot run on Node 20, is refused at build time with its place', () => {
+    writeFileSync(join(dir, 'main.ts'), "import('node:path').then((path) => console.log(path.basename('/a/b.txt')));\n");
+    const run = spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("main.ts: import('node:path')");
+    expect(run.stdout).toBe('');
   });
 });

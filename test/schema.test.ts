@@ -2,7 +2,7 @@
 // and kubernetes-models' validators), and the check is real: unknown fields, wrong types and enum
 // typos fail with the field and the allowed values.
 import { checkSchemas, fieldPath, modelFor, schemas } from '../lib/validation/schema';
-import { patternRegExp } from '../lib/validation/shape';
+import { checkShape, patternRegExp } from '../lib/validation/shape';
 import type { Manifest } from '../lib/manifest';
 import { BUNDLED_MODELS } from '../lib/validation/bundled-models';
 import { environmentNames, rendered } from './helpers';
@@ -85,6 +85,36 @@ test('CRD patterns are checked: a rule duration the API server would refuse is a
   // RE2's leading (?i) becomes a case-insensitive match.
   expect(rule('5m', 'ABORT')).toEqual([]);
   expect(rule('5m', 'never')).toEqual([expect.objectContaining({ field: 'spec.groups[0].partial_response_strategy' })]);
+});
+
+test('CRD bounds are checked: an empty rule group name, a negative sample limit', () => {
+  const emptyGroup = checkSchemas([
+    manifest({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'r', namespace: 'monitoring' },
+      spec: { groups: [{ name: '', rules: [{ alert: 'A', expr: 'up == 0' }] }] },
+    }),
+  ]);
+  expect(emptyGroup).toEqual([expect.objectContaining({ field: 'spec.groups[0].name', message: 'must have at least 1 character, not 0' })]);
+  const negative = checkSchemas([
+    manifest({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 's', namespace: 'monitoring' },
+      spec: { selector: {}, endpoints: [{ port: 'http' }], sampleLimit: -1 },
+    }),
+  ]);
+  expect(negative).toEqual([expect.objectContaining({ field: 'spec.sampleLimit', message: 'must be at least 0, not -1' })]);
+});
+
+test('bounds on lists, maps and strings count items, entries and characters (not bytes)', () => {
+  const none = { kinds: {}, types: {} };
+  expect(checkShape(['a', 'b'], { t: 'array', items: { t: 'string' }, max: 1 }, none)).toEqual([{ field: '', message: 'must have at most 1 item, not 2' }]);
+  expect(checkShape({}, { t: 'map', values: { t: 'string' }, min: 1 }, none)).toEqual([{ field: '', message: 'must have at least 1 entry, not 0' }]);
+  expect(checkShape({ a: 1 }, { t: 'object', props: { a: { t: 'integer' } }, min: 2 }, none)).toEqual([{ field: '', message: 'must have at least 2 entries, not 1' }]);
+  expect(checkShape('ünï', { t: 'string', max: 3 }, none)).toEqual([]);
+  expect(checkShape(5, { t: 'integer', min: 1, max: 4 }, none)).toEqual([{ field: '', message: 'must be at most 4, not 5' }]);
 });
 
 test('every pattern in the generated schemas compiles', () => {

@@ -1,5 +1,6 @@
 // The synth command end to end: layout, one object per file, determinism across runs and machines
 // (time zone, locale, working directory), environment selection, and refusal without side effects.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,6 +98,18 @@ describe('npm run synth', () => {
     expect(tree(join(first, 'argocd', 'prod')).size).toBe(bootstrap.length + bootstrapFiles.length);
   });
 
+  test('through scripts/run.cjs, as `npm run synth` runs it, from another directory: the same files', () => {
+    const out = tmp('synth-launcher');
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'run.cjs'), 'main', '--env', 'all', ...outputs(out)], {
+      cwd: out,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(tree(out)).toEqual(tree(first));
+  });
+
   test('defaults to prod, dist/ and argocd/ in the working directory', () => {
     const cwd = tmp('synth-default');
     const run = runBuilt('main.js', [], { cwd });
@@ -138,6 +151,8 @@ test('the source revision comes from git status: commit, and dirty when anything
   expect(parseStatus(`${head}1 .M N... 100644 100644 100644 a b config/images.ts\n`)?.dirty).toBe(true);
   expect(parseStatus(`${head}? lib/new.ts\n`)?.dirty).toBe(true);
   expect(parseStatus('# branch.oid (initial)\n# branch.head main\n')).toBeUndefined();
+  const sha256 = 'a'.repeat(64);
+  expect(parseStatus(`# branch.oid ${sha256}\n`)).toEqual({ commit: sha256, dirty: false });
 });
 
 test('rendering twice in one process gives the same bytes', () => {

@@ -1,11 +1,21 @@
 // Structural shapes from CustomResourceDefinitions' openAPIV3Schema: the fields, types, enums,
-// patterns and required fields Kubernetes itself checks (and the unknown fields it would silently drop).
-import type { Shape } from '../validation/shape';
+// patterns, bounds (lengths, values, item and entry counts) and required fields Kubernetes itself
+// checks (and the unknown fields it would silently drop). Not carried: oneOf/anyOf, formats and
+// x-kubernetes-validations (CEL rules), which only the API server evaluates.
+import type { Bounds, Shape } from '../validation/shape';
 
 export interface JsonSchema {
   type?: string;
   enum?: unknown[];
   pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  minProperties?: number;
+  maxProperties?: number;
   required?: string[];
   properties?: Record<string, JsonSchema>;
   items?: JsonSchema;
@@ -23,6 +33,11 @@ export interface Crd {
   spec: { group: string; names: { kind: string }; versions: CrdVersion[] };
 }
 
+/** Only the bounds a schema sets, so that unbounded shapes stay small in schemas.json. */
+function bounds(min: number | undefined, max: number | undefined): Bounds {
+  return { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
+}
+
 export function shapeOfSchema(schema: JsonSchema | undefined): Shape {
   if (!schema) return { t: 'any' };
   if (schema['x-kubernetes-int-or-string']) return { t: 'int-or-string' };
@@ -32,13 +47,15 @@ export function shapeOfSchema(schema: JsonSchema | undefined): Shape {
         t: 'string',
         ...(schema.enum ? { enum: schema.enum.filter((e): e is string => typeof e === 'string') } : {}),
         ...(schema.pattern ? { pattern: schema.pattern } : {}),
+        ...bounds(schema.minLength, schema.maxLength),
       };
     case 'integer':
     case 'number':
+      return { t: schema.type, ...bounds(schema.minimum, schema.maximum) };
     case 'boolean':
       return { t: schema.type };
     case 'array':
-      return { t: 'array', items: shapeOfSchema(schema.items) };
+      return { t: 'array', items: shapeOfSchema(schema.items), ...bounds(schema.minItems, schema.maxItems) };
     case 'object':
     case undefined: {
       if (schema.properties) {
@@ -48,10 +65,11 @@ export function shapeOfSchema(schema: JsonSchema | undefined): Shape {
           props,
           ...(schema.required?.length ? { required: schema.required } : {}),
           ...(schema['x-kubernetes-preserve-unknown-fields'] || schema.additionalProperties ? { open: true } : {}),
+          ...bounds(schema.minProperties, schema.maxProperties),
         };
       }
       if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-        return { t: 'map', values: shapeOfSchema(schema.additionalProperties) };
+        return { t: 'map', values: shapeOfSchema(schema.additionalProperties), ...bounds(schema.minProperties, schema.maxProperties) };
       }
       return { t: 'any' };
     }

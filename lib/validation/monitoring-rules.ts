@@ -1,7 +1,6 @@
 // Monitoring objects: scrape configs select something, on ports that exist, and never an app port of
 // a STRICT-mTLS pod (Prometheus outside the mesh gets nothing there: the old platform's silent
 // ServiceMonitors); alert expressions parse, measure CPU against limits and use label values that exist.
-import { createRequire } from 'node:module';
 import { findingFor, type Finding } from './finding';
 import { selects, type Labels, type ManifestSet, type Workload } from './model';
 
@@ -83,12 +82,13 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
   return findings;
 }
 
-const load = createRequire(__filename);
 let promqlParser: { parse(text: string): { iterate(spec: { enter(node: { type: { isError: boolean }; from: number }): void }): void } } | undefined;
 
 /** Offsets of syntax errors in a PromQL expression (Prometheus' own grammar). */
 export function promqlErrors(expr: string): number[] {
-  promqlParser ??= (load('@prometheus-io/lezer-promql') as { parser: typeof promqlParser }).parser;
+  // A plain require, which the bundler packs into build/: the package is ESM-typed (`"type": "module"`),
+  // so TypeScript refuses a static import from this CommonJS code, though its CJS build works.
+  promqlParser ??= (require('@prometheus-io/lezer-promql') as { parser: typeof promqlParser }).parser;
   const errors: number[] = [];
   promqlParser!.parse(expr).iterate({
     enter: (node) => {

@@ -1,20 +1,30 @@
 // Structural schemas: what fields an object may have, of which type. Generated into imports/schemas/
 // by `npm run import` (from kubernetes-models' type declarations and from the pinned CRDs) and walked
 // here, so that an unknown field (a typo such as `replica` or `readOnlyRootFileSystem`) is an error,
-// as are wrong types, values outside an enum and missing required fields.
+// as are wrong types, values outside an enum or bounds, pattern mismatches and missing required fields.
+
+/**
+ * Inclusive bounds from a CRD: the length of a string, the value of a number, the items of a list,
+ * the entries of a map or object.
+ */
+export interface Bounds {
+  readonly min?: number;
+  readonly max?: number;
+}
 
 export type Shape =
-  | { readonly t: 'string'; readonly enum?: readonly string[]; readonly pattern?: string }
-  | { readonly t: 'integer' | 'number' | 'boolean' | 'int-or-string' | 'any' }
-  | { readonly t: 'array'; readonly items: Shape }
-  | { readonly t: 'map'; readonly values: Shape }
-  | {
+  | ({ readonly t: 'string'; readonly enum?: readonly string[]; readonly pattern?: string } & Bounds)
+  | ({ readonly t: 'integer' | 'number' } & Bounds)
+  | { readonly t: 'boolean' | 'int-or-string' | 'any' }
+  | ({ readonly t: 'array'; readonly items: Shape } & Bounds)
+  | ({ readonly t: 'map'; readonly values: Shape } & Bounds)
+  | ({
       readonly t: 'object';
       readonly props: Readonly<Record<string, Shape>>;
       readonly required?: readonly string[];
       /** Fields beyond `props` are kept as they are (x-kubernetes-preserve-unknown-fields). */
       readonly open?: boolean;
-    }
+    } & Bounds)
   | { readonly t: 'ref'; readonly ref: string };
 
 export interface SchemaSet {
@@ -39,6 +49,14 @@ export function patternRegExp(pattern: string): RegExp {
     compiled.set(pattern, regexp);
   }
   return regexp;
+}
+
+/** `must have at least 1 character`: the problem with a measured size outside its bounds. */
+function outOfBounds(size: number, bounds: Bounds, [one, many]: readonly [string, string]): string | undefined {
+  const plural = (n: number) => `${n} ${n === 1 ? one : many}`;
+  if (bounds.min !== undefined && size < bounds.min) return `must have at least ${plural(bounds.min)}, not ${size}`;
+  if (bounds.max !== undefined && size > bounds.max) return `must have at most ${plural(bounds.max)}, not ${size}`;
+  return undefined;
 }
 
 export interface ShapeProblem {
@@ -67,6 +85,10 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
     }
     if (v === null || v === undefined) return; // null means "unset" in Kubernetes manifests
     const actual = typeName(v);
+    const bounded = (size: number, unit: readonly [string, string]) => {
+      const message = outOfBounds(size, s as Bounds, unit);
+      if (message) problems.push({ field: p, message });
+    };
     switch (s.t) {
       case 'any':
         return;
@@ -76,13 +98,17 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
           problems.push({ field: p, message: `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}, not ${JSON.stringify(v)}` });
         } else if (s.pattern && !patternRegExp(s.pattern).test(v as string)) {
           problems.push({ field: p, message: `must match ${s.pattern}, not ${JSON.stringify(v)}` });
-        }
+        } else bounded([...(v as string)].length, ['character', 'characters']);
         return;
       case 'integer':
-        if (!Number.isInteger(v)) problems.push({ field: p, message: `must be an integer, not ${actual} ${JSON.stringify(v)}` });
-        return;
       case 'number':
-        if (actual !== 'number') problems.push({ field: p, message: `must be a number, not ${actual} ${JSON.stringify(v)}` });
+        if (s.t === 'integer' ? !Number.isInteger(v) : actual !== 'number') {
+          problems.push({ field: p, message: `must be ${s.t === 'integer' ? 'an integer' : 'a number'}, not ${actual} ${JSON.stringify(v)}` });
+        } else if (s.min !== undefined && (v as number) < s.min) {
+          problems.push({ field: p, message: `must be at least ${s.min}, not ${String(v)}` });
+        } else if (s.max !== undefined && (v as number) > s.max) {
+          problems.push({ field: p, message: `must be at most ${s.max}, not ${String(v)}` });
+        }
         return;
       case 'boolean':
         if (actual !== 'boolean') problems.push({ field: p, message: `must be true or false, not ${actual} ${JSON.stringify(v)}` });
@@ -92,11 +118,17 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
         return;
       case 'array':
         if (actual !== 'array') problems.push({ field: p, message: `must be a list, not ${actual}` });
-        else (v as unknown[]).forEach((item, i) => walk(item, s.items, `${p}[${i}]`));
+        else {
+          bounded((v as unknown[]).length, ['item', 'items']);
+          (v as unknown[]).forEach((item, i) => walk(item, s.items, `${p}[${i}]`));
+        }
         return;
       case 'map':
         if (actual !== 'object') problems.push({ field: p, message: `must be a map, not ${actual}` });
-        else for (const [k, item] of Object.entries(v as object)) walk(item, s.values, join(p, k));
+        else {
+          bounded(Object.keys(v as object).length, ['entry', 'entries']);
+          for (const [k, item] of Object.entries(v as object)) walk(item, s.values, join(p, k));
+        }
         return;
       case 'object': {
         if (actual !== 'object') {
@@ -104,6 +136,7 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
           return;
         }
         const object = v as Record<string, unknown>;
+        bounded(Object.keys(object).length, ['entry', 'entries']);
         for (const name of s.required ?? []) {
           if (object[name] === undefined) problems.push({ field: join(p, name), message: 'is required' });
         }
