@@ -17,7 +17,7 @@ if (!available) {
 }
 
 interface RuleSpec {
-  groups: { rules: { alert?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
+  groups: { name: string; rules: { alert?: string; record?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
 }
 
 const NS = 'titanium-prod';
@@ -189,6 +189,11 @@ function testFile(c: Case): object {
   return {
     rule_files: ['rules.yaml'],
     evaluation_interval: c.evaluationInterval ?? '1m',
+    // Without it promtool evaluates the groups in Go's random map order: an alert group evaluated
+    // before the recording group reads a sample one interval old, stale beyond 5 minutes at a 10m
+    // interval, and its `for` restarts (a 1-in-20 flake). Prometheus itself evaluates the recording
+    // group every 30 s, so its samples are always fresh there.
+    group_eval_order: spec.groups.map((g) => g.name),
     tests: [
       {
         interval: c.interval ?? '1m',
@@ -207,6 +212,12 @@ function testFile(c: Case): object {
     ],
   };
 }
+
+test('recording rules come before the alerts that read them (the evaluation order the unit tests use)', () => {
+  const firstAlertGroup = spec.groups.findIndex((g) => g.rules.some((r) => r.alert));
+  const lastRecordingGroup = spec.groups.map((g) => g.rules.some((r) => r.record)).lastIndexOf(true);
+  expect(lastRecordingGroup).toBeLessThan(firstAlertGroup);
+});
 
 (available ? describe : describe.skip)('promtool test rules', () => {
   const dir = mkdtempSync(join(tmpdir(), 'titanium-rules-'));
