@@ -60,12 +60,13 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Check everything first: one bad environment must not leave another half-updated.
-  const results = configs.map((config) => ({ config, result: renderEnvironment(config) }));
+  const results = configs.map((config) => {
+    const result = renderEnvironment(config);
+    return { config, result, ...countBySeverity(result.findings) };
+  });
   let refused = false;
-  for (const { config, result } of results) {
-    const { findings } = result;
-    const { errors, warnings } = countBySeverity(findings);
-    for (const finding of findings) console.error(`${config.environment.name}: ${formatFinding(finding)}`);
+  for (const { config, result, errors, warnings } of results) {
+    for (const finding of result.findings) console.error(`${config.environment.name}: ${formatFinding(finding)}`);
     if (errors > 0) {
       console.error(`${config.environment.name}: ${errors} error(s), ${warnings} warning(s)`);
       refused = true;
@@ -78,9 +79,8 @@ async function main(argv: string[]): Promise<number> {
 
   const roots = { dist: values.out ?? 'dist', argocd: values['argocd-out'] ?? 'argocd' };
   const revision = await source;
-  for (const { config, result } of results) {
+  for (const { config, result, warnings } of results) {
     const written = writeEnvironment(config, result, roots, revision);
-    const { warnings } = countBySeverity(result.findings);
     console.log(synthSummary({ environment: config.environment.name, ...written, warnings }));
   }
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(2)} s`);

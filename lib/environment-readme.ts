@@ -3,6 +3,7 @@
 // revision is read by the caller (main.ts), so the same source renders the same text.
 import type { PlatformConfig, RouteDefinition } from '../config/types';
 import { endpointsTable } from './endpoints';
+import { appOf } from './manifest';
 import type { RenderedFolder, RenderedManifest, RenderedRelease } from './render';
 
 /** Its file name in `dist/<env>/`. */
@@ -85,7 +86,7 @@ export function topologyMermaid(config: PlatformConfig): string {
 
 export function environmentReadme(config: PlatformConfig, contents: EnvironmentContents, source: SourceRevision | undefined): string {
   const { environment, platform, delivery } = config;
-  const inFolder = (folder: string) => contents.manifests.filter((m) => m.path.startsWith(`${folder}/`));
+  const inFolder = (folder: string) => contents.manifests.filter((m) => appOf(m) === folder);
   const folderRows = contents.folders.map((folder) => {
     const manifests = inFolder(folder.name);
     return `| \`${folder.name}/\` | ${folder.syncWave} | ${manifests.length}: ${kindCounts(manifests)} | ${folder.description} |`;

@@ -21,6 +21,11 @@ export interface Manifest {
   readonly constructPath?: string;
 }
 
+/** The folder (Argo CD Application) of a rendered manifest: the first part of its path in `dist/<env>/`. */
+export function appOf(manifest: { readonly path: string }): string {
+  return manifest.path.split('/', 1)[0];
+}
+
 /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects. */
 export function objectRef(object: KubeObject): string {
   const name = object.metadata?.name ?? '<unnamed>';

@@ -16,7 +16,8 @@ export interface ReadResult {
 /** Folders of merge patches (argocd/<env>/patches/), which are YAML but not objects. */
 const PATCH_FOLDER = 'patches';
 
-function yamlFiles(path: string): string[] {
+/** The YAML files at `path` (a file, or a folder walked in sorted order), without patch folders. */
+export function yamlFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path)
     .sort()

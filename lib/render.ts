@@ -87,11 +87,6 @@ export function renderManifests(config: PlatformConfig): RenderedEnvironment {
   };
 }
 
-/** The folder (Argo CD Application) a dist manifest belongs to. */
-export function appOf(manifest: RenderedManifest): string {
-  return manifest.path.split('/', 1)[0];
-}
-
 /** The YAML text of one manifest file: a provenance comment, then the object. */
 export function manifestYaml(manifest: Manifest): string {
   const header = manifest.constructPath

@@ -1,6 +1,7 @@
 // The table synth prints after writing an environment: objects per folder and kind, warnings.
 import { kindCounts } from './environment-readme';
-import { appOf, type RenderedFolder, type RenderedManifest } from './render';
+import { appOf } from './manifest';
+import type { RenderedFolder, RenderedManifest } from './render';
 
 export interface SummaryInput {
   readonly environment: string;

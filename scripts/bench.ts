@@ -10,14 +10,21 @@
 // baseline, so the exit status follows the synth script, the part this project controls: exit 1 when
 // it is over budget.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { yamlFiles } from '../lib/read-manifests';
 import { alternatingSchedule, formatReport, kustomizationListing, median, ratioOf, type BenchReport } from '../lib/bench';
 
 const USAGE = 'usage: npm run bench -- [--runs 7] [--env prod] [--budget 2.5] [--rebuilds 3] [--tests]';
+
+/** The checkout: this file runs as build/scripts/bench.js. */
+const ROOT = join(__dirname, '..', '..');
+
+/** `'…'` for sh, whatever the path holds. */
+const shellQuote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
 
 interface Command {
   readonly label: string;
@@ -37,21 +44,6 @@ function run(command: Command): { seconds: number; stdout: string } {
   if (result.error) throw new Error(`${command.label}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command.label} failed (exit ${result.status}):\n${result.stderr}`);
   return { seconds, stdout: result.stdout };
-}
-
-/** The object files under `root`; `patches/` holds merge patches, not objects. */
-/** `'…'` for sh, whatever the path holds. */
-const shellQuote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
-
-/** The checkout: this file runs as build/scripts/bench.js. */
-const ROOT = join(__dirname, '..', '..');
-
-function yamlFiles(root: string): string[] {
-  return readdirSync(root).flatMap((entry) => {
-    const path = join(root, entry);
-    if (statSync(path).isDirectory()) return entry === 'patches' ? [] : yamlFiles(path);
-    return entry.endsWith('.yaml') ? [path] : [];
-  });
 }
 
 function main(argv: string[]): number {

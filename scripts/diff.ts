@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { environments, platformConfig } from '../config';
 import { diffObjects, formatMarkdown, formatText } from '../lib/object-diff';
-import { appOf } from '../lib/render';
+import { appOf } from '../lib/manifest';
 import { readRenderedRef, refExists } from '../lib/rendered-tree';
 import { renderEnvironment } from '../lib/synth';
 

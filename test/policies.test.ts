@@ -5,7 +5,7 @@ import { platformConfig } from '../config';
 import { meshPeers, principal, type MeshPeer } from '../lib/mesh/call-graph';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { callGraphMermaid } from '../lib/mesh/call-graph-diagram';
+import { topologyMermaid } from '../lib/environment-readme';
 import { istioAllows, networkAllows, UnsupportedPolicyError } from '../lib/mesh/policy-eval';
 import { checkConfig } from '../lib/config-checks';
 import { platformReleases } from '../charts';
@@ -200,5 +200,5 @@ describe('call-graph mistakes are config errors, all at once', () => {
 
 test('the README shows the call graph as declared', () => {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  expect(readme).toContain(callGraphMermaid(platformConfig('prod').callGraph));
+  expect(readme).toContain(topologyMermaid(platformConfig('prod')));
 });

@@ -1,6 +1,7 @@
 // One snapshot per chart (Argo CD Application) per environment: the rendered YAML exactly as it is
 // written to dist/. A snapshot change is a change of output; say why in the commit message.
-import { appOf, manifestYaml } from '../lib/render';
+import { appOf } from '../lib/manifest';
+import { manifestYaml } from '../lib/render';
 import { environmentNames, rendered } from './helpers';
 
 describe.each(environmentNames)('environment %s', (environment) => {
