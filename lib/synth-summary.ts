@@ -10,6 +10,8 @@ export interface SummaryInput {
   readonly bootstrap: readonly RenderedManifest[];
   readonly folders: readonly RenderedFolder[];
   readonly warnings: number;
+  /** Directories that already held this render and were not rewritten. @default none */
+  readonly unchanged?: readonly string[];
 }
 
 /** A plain-text table, one row per folder (sync-wave order) and one for the bootstrap. */
@@ -30,5 +32,6 @@ export function synthSummary(input: SummaryInput): string {
     `${input.environment}: ${total} objects, ${input.warnings} warning(s)`,
     line(header),
     ...rows.map(line),
+    ...(input.unchanged?.length ? [`  unchanged, not rewritten: ${input.unchanged.map((dir) => `${dir}/`).join(', ')}`] : []),
   ].join('\n');
 }

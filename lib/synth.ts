@@ -78,6 +78,8 @@ export interface OutputRoots {
 export interface SynthResult extends RenderResult {
   /** The folders written: `<dist>/<env>` and `<argocd>/<env>`. */
   readonly directories: { readonly dist: string; readonly argocd: string };
+  /** The directories that already held this render, left as they were. */
+  readonly unchanged: readonly string[];
 }
 
 function folderContents(manifests: readonly RenderedManifest[]) {
@@ -96,12 +98,13 @@ export function writeEnvironment(config: PlatformConfig, result: RenderResult, r
     dist: join(roots.dist, config.environment.name),
     argocd: join(roots.argocd, config.environment.name),
   };
-  replaceFolder(directories.dist, [
+  const distWritten = replaceFolder(directories.dist, [
     ...folderContents(result.manifests),
     { path: ENVIRONMENT_README, content: environmentReadme(config, result, source) },
   ]);
-  replaceFolder(directories.argocd, [...folderContents(result.bootstrap), ...result.bootstrapFiles]);
-  return { ...result, directories };
+  const argocdWritten = replaceFolder(directories.argocd, [...folderContents(result.bootstrap), ...result.bootstrapFiles]);
+  const unchanged = [...(distWritten ? [] : [directories.dist]), ...(argocdWritten ? [] : [directories.argocd])];
+  return { ...result, directories, unchanged };
 }
 
 /** Renders, validates and, only when there is no error, replaces the environment's folders whole. */

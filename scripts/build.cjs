@@ -8,7 +8,6 @@
 // dependency tree), the way make would. Each record also holds a hash of the bundle, which
 // scripts/run.cjs ties its code cache to. CommonJS, not an ES module: Node starts it faster.
 'use strict';
-const { createHash } = require('node:crypto');
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 
@@ -20,6 +19,62 @@ const DEPENDENCY_TREE = 'node_modules/.package-lock.json';
 const ALWAYS_INPUTS = ['scripts/build.cjs', 'package.json', 'tsconfig.json', DEPENDENCY_TREE];
 // Recorded for a file saved while esbuild was reading it: the next run rebuilds.
 const CHANGED_DURING_BUILD = 'changed during the build';
+
+/**
+ * Code the commands never run, left out of the bundles the way webpack's IgnorePlugin leaves out
+ * moment's locales: every byte is read, deserialized and often evaluated on every run. Each entry
+ * names the request it replaces, the importer it applies to, what stands in and why;
+ * test/bundle-trim.test.ts proves each one safe against the installed packages.
+ */
+const TRIMMED = [
+  {
+    // @kubernetes-models/validate only ever calls `.en`; the other 20 languages are 90 KB.
+    request: /^ajv-i18n$/,
+    importer: /@kubernetes-models[\\/]validate[\\/]/,
+    contents: "module.exports = { en: require('ajv-i18n/localize/en') };",
+  },
+  {
+    // iri, idn-email, idn-hostname, iri-reference, duration: no kubernetes-models schema names them,
+    // and they pull in a URI library and an e-mail grammar.
+    request: /^ajv-formats-draft2019\/formats\/index\.js$/,
+    importer: /@kubernetes-models[\\/]validate[\\/]/,
+    contents: 'module.exports = {};',
+  },
+  {
+    // Grafana's dashboard schema v2 builders: the Golden Signals dashboard is schema v1
+    // (dashboard.DashboardBuilder, <panel>.PanelBuilder, <datasource>.DataqueryBuilder).
+    request: /^\.\/(queryBuilder|queryV2Builder|visualizationBuilder|visualizationV2Builder)\.gen$|^\.\.\/dashboardv2(beta1)?$/,
+    importer: /@grafana[\\/]grafana-foundation-sdk[\\/]dist[\\/]/,
+    contents: 'module.exports = {};',
+  },
+];
+
+// 340 KB of schemas as a JSON string: JSON.parse reads it several times faster than V8 compiles and
+// runs the same data as an object literal (esbuild's default for .json).
+const SCHEMAS_JSON = /[\\/]imports[\\/]schemas\.json$/;
+
+/** The esbuild plugin applying TRIMMED and the JSON.parse loader. */
+function trimPlugin() {
+  return {
+    name: 'titanium-trim',
+    setup(build) {
+      TRIMMED.forEach(({ request, importer }, index) => {
+        build.onResolve({ filter: request }, (args) =>
+          importer.test(args.importer) ? { path: String(index), namespace: 'titanium-trim' } : undefined,
+        );
+      });
+      build.onLoad({ filter: /.*/, namespace: 'titanium-trim' }, (args) => ({
+        contents: TRIMMED[Number(args.path)].contents,
+        resolveDir: ROOT,
+        loader: 'js',
+      }));
+      build.onLoad({ filter: SCHEMAS_JSON }, (args) => ({
+        contents: `module.exports = JSON.parse(${JSON.stringify(readFileSync(args.path, 'utf8'))});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 /** `main` → `main.ts`, `scripts/diff` → `scripts/diff.ts`. */
 const sourceOf = (entry) => `${entry}.ts`;
@@ -108,6 +163,7 @@ async function build(entries = allEntries(), outdir = 'build') {
     minifySyntax: true,
     metafile: true,
     write: false,
+    plugins: [trimPlugin()],
     logLevel: 'warning',
   });
   // scripts/run.cjs runs a bundle through vm.Script, where import() needs an experimental flag on
@@ -118,6 +174,7 @@ async function build(entries = allEntries(), outdir = 'build') {
   if (dynamicImports.length > 0) {
     throw new Error(`dynamic import() cannot run under scripts/run.cjs; use require() or a static import:\n  ${dynamicImports.join('\n  ')}`);
   }
+  const { createHash } = require('node:crypto'); // here, not on top: a run without a rebuild never hashes
   const hashes = new Map();
   for (const file of result.outputFiles) {
     writeAtomically(file.path, file.contents);
@@ -127,7 +184,11 @@ async function build(entries = allEntries(), outdir = 'build') {
   const records = readRecords();
   for (const [output, { entryPoint }] of Object.entries(result.metafile.outputs)) {
     if (!entryPoint || !output.endsWith('.js')) continue;
-    const projectFiles = [...importedFrom(entryPoint, result.metafile.inputs)].filter((path) => !path.startsWith('node_modules/'));
+    // Installed packages are covered by the dependency tree's fingerprint; trimmed stand-ins are
+    // this file's own text.
+    const projectFiles = [...importedFrom(entryPoint, result.metafile.inputs)].filter(
+      (path) => !path.startsWith('node_modules/') && !path.startsWith('titanium-trim:'),
+    );
     const files = Object.fromEntries(
       [...projectFiles, ...ALWAYS_INPUTS].sort().map((path) => {
         const found = stat(path);
@@ -147,7 +208,7 @@ async function ensureBuilt(entry) {
   return readRecords()[entry];
 }
 
-module.exports = { ROOT, build, currentRecord, ensureBuilt, readRecords };
+module.exports = { ROOT, TRIMMED, build, currentRecord, ensureBuilt, readRecords, trimPlugin };
 
 if (require.main === module) {
   build().catch((error) => {

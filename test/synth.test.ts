@@ -129,6 +129,25 @@ describe('npm run synth', () => {
     expect(readdirSync(join(out, 'dist'))).toEqual(['local']);
   });
 
+  test('a render identical to what a folder holds rewrites nothing; one changed file replaces the folder', () => {
+    const out = tmp('synth-unchanged');
+    expect(runBuilt('main.js', ['--env', 'local', ...outputs(out)]).status).toBe(0);
+    const file = join(out, 'dist', 'local', 'titanium-local', readdirSync(join(out, 'dist', 'local', 'titanium-local')).sort()[0]);
+    const before = statSync(file);
+    const again = runBuilt('main.js', ['--env', 'local', ...outputs(out)]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(`unchanged, not rewritten: ${join(out, 'dist', 'local')}/, ${join(out, 'argocd', 'local')}/`);
+    expect(statSync(file).ino).toBe(before.ino);
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, `${original}# edited by hand\n`);
+    const repaired = runBuilt('main.js', ['--env', 'local', ...outputs(out)]);
+    expect(repaired.stdout).not.toContain(`${join(out, 'dist', 'local')}/,`);
+    expect(repaired.stdout).toContain(`unchanged, not rewritten: ${join(out, 'argocd', 'local')}/`);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+  });
+
   test('an unknown environment is an error that names the known ones, and writes nothing', () => {
     const out = tmp('synth-unknown');
     const run = runBuilt('main.js', ['--env', 'staging', ...outputs(out)]);
