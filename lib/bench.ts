@@ -71,3 +71,29 @@ export function formatReport(report: BenchReport): string {
     ...verdicts,
   ].join('\n');
 }
+
+export interface StartUpMedians {
+  /** `npm run synth`, the synth script line, `node -e 0` and the baseline, in seconds. */
+  readonly npmRun: number;
+  readonly script: number;
+  readonly nodeStart: number;
+  readonly baseline: number;
+  readonly baselineLabel: string;
+  readonly budget: number;
+}
+
+/**
+ * Where `npm run synth`'s time goes against the budget: npm's and Node's start-up come before any
+ * of synth's own work, and what the budget leaves for that work.
+ */
+export function startUpBreakdown(m: StartUpMedians): string[] {
+  const npm = m.npmRun - m.script;
+  const floor = npm + m.nodeStart;
+  const allowed = m.budget * m.baseline;
+  const work = m.script - m.nodeStart;
+  const s = (seconds: number) => `${seconds.toFixed(3)} s`;
+  return [
+    `Before synth does anything: npm ${s(npm)} + Node ${s(m.nodeStart)} = ${s(floor)}, ${(floor / m.baseline).toFixed(2)}× ${m.baselineLabel}.`,
+    `The ${m.budget}× budget (${s(allowed)}) leaves ${s(Math.max(0, allowed - floor))} for loading, rendering, validating and writing; they take ${s(work)}.`,
+  ];
+}

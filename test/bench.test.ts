@@ -1,7 +1,7 @@
 // The benchmark's arithmetic and set-up, and one real round of `npm run bench` (kubectl needed).
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
-import { alternatingSchedule, formatReport, kustomizationListing, median, ratioOf, type BenchReport } from '../lib/bench';
+import { alternatingSchedule, formatReport, kustomizationListing, median, ratioOf, startUpBreakdown, type BenchReport } from '../lib/bench';
 import { ROOT } from './cli';
 
 test('median of odd and even counts, unsorted input', () => {
@@ -38,10 +38,20 @@ test('the report gives medians, ratios to the baseline and the verdict', () => {
   expect(formatReport({ ...report, budget: 2 })).toContain('OVER the 2× budget');
 });
 
+test('the start-up breakdown: what npm and Node cost before synth runs, and what the budget leaves', () => {
+  const lines = startUpBreakdown({ npmRun: 0.7, script: 0.4, nodeStart: 0.1, baseline: 0.2, baselineLabel: 'kustomize', budget: 2.5 });
+  expect(lines).toEqual([
+    'Before synth does anything: npm 0.300 s + Node 0.100 s = 0.400 s, 2.00× kustomize.',
+    'The 2.5× budget (0.500 s) leaves 0.100 s for loading, rendering, validating and writing; they take 0.300 s.',
+  ]);
+  // start-up alone over the budget leaves nothing, not a negative time
+  expect(startUpBreakdown({ npmRun: 0.7, script: 0.4, nodeStart: 0.1, baseline: 0.1, baselineLabel: 'k', budget: 2 })[1]).toContain('leaves 0.000 s');
+});
+
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 if (!kubectl) console.warn('npm run bench not exercised: no kubectl on this machine');
 
-(kubectl ? test : test.skip)('one round of npm run bench measures all three commands on the same objects', () => {
+(kubectl ? test : test.skip)('one round of npm run bench measures all four commands on the same objects', () => {
   const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '1', '--rebuilds', '0', '--budget', '1000'], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -53,6 +63,8 @@ if (!kubectl) console.warn('npm run bench not exercised: no kubectl on this mach
   expect(run.stdout).toMatch(/^\| `npm run synth` \| \d\.\d{3} \|/m);
   expect(run.stdout).toMatch(/^\| `node scripts\/run\.cjs main` \(what npm runs\) \| \d\.\d{3} \|/m);
   expect(run.stdout).toMatch(/^\| `kubectl kustomize` \| \d\.\d{3} \| .* \| 1\.00× \|$/m);
+  expect(run.stdout).toMatch(/^\| `node -e 0` \(Node start-up\) \| \d\.\d{3} \|/m);
+  expect(run.stdout).toMatch(/^Before synth does anything: npm -?\d\.\d{3} s \+ Node \d\.\d{3} s = /m);
   expect(run.stdout).toMatch(/^`npm run synth`: \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m);
   expect(run.stdout).toMatch(/^`node scripts\/run\.cjs main` \(what npm runs\): \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m);
 }, 60_000);
