@@ -94,6 +94,6 @@ export function startUpBreakdown(m: StartUpMedians): string[] {
   const s = (seconds: number) => `${seconds.toFixed(3)} s`;
   return [
     `Before synth does anything: npm ${s(npm)} + Node ${s(m.nodeStart)} = ${s(floor)}, ${(floor / m.baseline).toFixed(2)}× ${m.baselineLabel}.`,
-    `The ${m.budget}× budget (${s(allowed)}) leaves ${s(Math.max(0, allowed - floor))} for loading, rendering, validating and writing; they take ${s(work)}.`,
+    `The ${m.budget}× budget (${s(allowed)}) leaves ${s(Math.max(0, allowed - floor))} for loading, rendering, validating, asking git and writing; they take ${s(work)}.`,
   ];
 }

@@ -2,8 +2,8 @@
 // renamed into place only when everything is written. A failure leaves the old folder untouched. A
 // folder that already holds exactly these files is left alone: rewriting identical bytes would cost
 // most of a re-render's write time and touch every file's mtime (editors, watchers, rsync notice).
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 export interface OutputFile {
   /** Path relative to the environment's folder. */
@@ -11,28 +11,27 @@ export interface OutputFile {
   readonly content: string;
 }
 
-/** Whether `target` holds these files with this content, and nothing else. */
+/** Whether `target` holds these files with this content, and nothing else (no symbolic links either). */
 export function holdsExactly(target: string, files: readonly OutputFile[]): boolean {
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(target, { recursive: true, encoding: 'utf8' });
+    if (!lstatSync(target).isDirectory()) return false;
+    entries = readdirSync(target, { recursive: true, withFileTypes: true });
   } catch {
     return false;
   }
   // Every entry must be an expected file or one of their folders: anything else is stale.
-  const expected = new Set<string>();
+  const folders = new Set<string>();
   for (const file of files) {
-    for (let dir = dirname(file.path); dir !== '.'; dir = dirname(dir)) expected.add(join(dir));
+    for (let dir = dirname(file.path); dir !== '.'; dir = dirname(dir)) folders.add(join(dir));
   }
-  for (const file of files) expected.add(join(file.path));
-  if (entries.length !== expected.size || !entries.every((entry) => expected.has(entry))) return false;
-  return files.every((file) => {
-    try {
-      return readFileSync(join(target, file.path), 'utf8') === file.content;
-    } catch {
-      return false; // a folder where a file belongs
-    }
-  });
+  const expectedFiles = new Set(files.map((file) => join(file.path)));
+  if (entries.length !== folders.size + expectedFiles.size) return false;
+  for (const entry of entries) {
+    const path = relative(target, join(entry.parentPath, entry.name));
+    if (!(entry.isDirectory() ? folders.has(path) : entry.isFile() && expectedFiles.has(path))) return false;
+  }
+  return files.every((file) => readFileSync(join(target, file.path), 'utf8') === file.content);
 }
 
 /** Makes `target` hold exactly `files`; false when it already did (nothing was written). */

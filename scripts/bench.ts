@@ -31,9 +31,12 @@ interface Command {
   readonly label: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Runs before each timed run, outside the timing. */
+  readonly prepare?: () => void;
 }
 
 function run(command: Command): { seconds: number; stdout: string } {
+  command.prepare?.();
   const started = process.hrtime.bigint();
   const result = spawnSync(command.command, command.args, {
     cwd: ROOT,
@@ -77,7 +80,13 @@ function main(argv: string[]): number {
   const work = mkdtempSync(join(tmpdir(), 'titanium-bench-'));
   try {
     const out = ['--env', environment, '--out', join(work, 'dist'), '--argocd-out', join(work, 'argocd')];
-    const npmSynth: Command = { label: '`npm run synth`', command: 'npm', args: ['run', '--silent', 'synth', '--', ...out] };
+    // Each timed synth starts from empty output folders, so it writes every file, as after an edit.
+    // (A synth whose folders already hold the render leaves them alone: faster, but not the case timed.)
+    const emptyOutput = () => {
+      rmSync(join(work, 'dist', environment), { recursive: true, force: true });
+      rmSync(join(work, 'argocd', environment), { recursive: true, force: true });
+    };
+    const npmSynth: Command = { label: '`npm run synth`', command: 'npm', args: ['run', '--silent', 'synth', '--', ...out], prepare: emptyOutput };
     // The warm-up run also renders the files the kustomization lists (and rebuilds if a source changed).
     run(npmSynth);
     // The apps synth wrote (dist/<env>/). Not the bootstrap (argocd/<env>/, three objects more for
@@ -91,7 +100,7 @@ function main(argv: string[]): number {
     if (objects !== files.length) throw new Error(`kubectl kustomize printed ${objects} objects for ${files.length} files`);
 
     const scriptLine = `${scripts.synth} ${out.map(shellQuote).join(' ')}`;
-    const synthScript: Command = { label: `\`${scripts.synth}\` (what npm runs)`, command: 'sh', args: ['-c', scriptLine] };
+    const synthScript: Command = { label: `\`${scripts.synth}\` (what npm runs)`, command: 'sh', args: ['-c', scriptLine], prepare: emptyOutput };
     // Node's start-up, the same for any script: with npm's it is the floor of `npm run synth`.
     const nodeStart: Command = { label: '`node -e 0` (Node start-up)', command: 'sh', args: ['-c', 'node -e 0'] };
     const commands = [npmSynth, synthScript, kustomize, nodeStart];

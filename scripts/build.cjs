@@ -41,10 +41,12 @@ const TRIMMED = [
     contents: 'module.exports = {};',
   },
   {
-    // Grafana's dashboard schema v2 builders: the Golden Signals dashboard is schema v1
-    // (dashboard.DashboardBuilder, <panel>.PanelBuilder, <datasource>.DataqueryBuilder).
-    request: /^\.\/(queryBuilder|queryV2Builder|visualizationBuilder|visualizationV2Builder)\.gen$|^\.\.\/dashboardv2(beta1)?$/,
+    // Grafana's dashboard schema v2 and every SDK module built on it (the v2 visualization and query
+    // builders): the Golden Signals dashboard is schema v1 (dashboard.DashboardBuilder,
+    // <panel>.PanelBuilder, <datasource>.DataqueryBuilder).
+    request: /^\.\.?\//,
     importer: /@grafana[\\/]grafana-foundation-sdk[\\/]dist[\\/]/,
+    when: (path) => /[\\/]dashboardv2(beta1)?[\\/]index\.js$/.test(path) || /require\("\.\.\/dashboardv2(beta1)?"\)/.test(readFileSync(path, 'utf8')),
     contents: 'module.exports = {};',
   },
 ];
@@ -58,16 +60,25 @@ function trimPlugin() {
   return {
     name: 'titanium-trim',
     setup(build) {
-      TRIMMED.forEach(({ request, importer }, index) => {
-        build.onResolve({ filter: request }, (args) =>
-          importer.test(args.importer) ? { path: String(index), namespace: 'titanium-trim' } : undefined,
-        );
+      TRIMMED.forEach(({ request, importer, when }, index) => {
+        build.onResolve({ filter: request }, (args) => {
+          if (!importer.test(args.importer)) return undefined;
+          if (when) {
+            const resolved = require.resolve(args.path, { paths: [dirname(args.importer)] });
+            if (!when(resolved)) return undefined;
+          }
+          // One stand-in per folder asking: it resolves its own requests from there.
+          return { path: `${index}:${dirname(args.importer)}`, namespace: 'titanium-trim' };
+        });
       });
-      build.onLoad({ filter: /.*/, namespace: 'titanium-trim' }, (args) => ({
-        contents: TRIMMED[Number(args.path)].contents,
-        resolveDir: ROOT,
-        loader: 'js',
-      }));
+      build.onLoad({ filter: /.*/, namespace: 'titanium-trim' }, (args) => {
+        const separator = args.path.indexOf(':');
+        return {
+          contents: TRIMMED[Number(args.path.slice(0, separator))].contents,
+          resolveDir: args.path.slice(separator + 1),
+          loader: 'js',
+        };
+      });
       build.onLoad({ filter: SCHEMAS_JSON }, (args) => ({
         contents: `module.exports = JSON.parse(${JSON.stringify(readFileSync(args.path, 'utf8'))});`,
         loader: 'js',

@@ -42,7 +42,7 @@ test('the start-up breakdown: what npm and Node cost before synth runs, and what
   const lines = startUpBreakdown({ npmRun: 0.7, script: 0.4, nodeStart: 0.1, baseline: 0.2, baselineLabel: 'kustomize', budget: 2.5 });
   expect(lines).toEqual([
     'Before synth does anything: npm 0.300 s + Node 0.100 s = 0.400 s, 2.00× kustomize.',
-    'The 2.5× budget (0.500 s) leaves 0.100 s for loading, rendering, validating and writing; they take 0.300 s.',
+    'The 2.5× budget (0.500 s) leaves 0.100 s for loading, rendering, validating, asking git and writing; they take 0.300 s.',
   ]);
   // start-up alone over the budget leaves nothing, not a negative time
   expect(startUpBreakdown({ npmRun: 0.7, script: 0.4, nodeStart: 0.1, baseline: 0.1, baselineLabel: 'k', budget: 2 })[1]).toContain('leaves 0.000 s');
