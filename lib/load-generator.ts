@@ -3,12 +3,11 @@ import type { LoadGeneratorDefinition, ResourceRequirements } from '../config/ty
 import { k8s } from './k8s';
 import { selectorLabels, standardLabels, type LabelProps } from './labels';
 import { durationSeconds, requestsModule, spikeScript, STEADY_SCRIPT } from './load-generator-script';
-import type { WorkloadAccess } from './mesh/call-graph';
-import { WorkloadAccessPolicy } from './mesh/workload-access-policy';
+import { addAccessPolicy, type WorkloadMeshProps } from './mesh/workload-access-policy';
 import { hardenedPodTemplate } from './pod-template';
 import { resourceRequirements } from './resources';
 
-export interface LoadGeneratorProps {
+export interface LoadGeneratorProps extends WorkloadMeshProps {
   readonly namespace: string;
   /** Value of `app.kubernetes.io/part-of`. */
   readonly partOf: string;
@@ -17,16 +16,6 @@ export interface LoadGeneratorProps {
   readonly spikePeakRatePerSecond: number;
   readonly resources: ResourceRequirements;
   readonly spikeResources: ResourceRequirements;
-  /**
-   * Its edges of the call graph (out to the gateway only).
-   * @default no policies of its own
-   */
-  readonly access?: WorkloadAccess;
-  /**
-   * Istio trust domain.
-   * @default 'cluster.local'
-   */
-  readonly trustDomain?: string;
 }
 
 const SCRIPTS = '/scripts';
@@ -114,15 +103,6 @@ export class LoadGenerator extends Construct {
       },
     });
 
-    if (props.access) {
-      new WorkloadAccessPolicy(this, 'access', {
-        name,
-        namespace: props.namespace,
-        selector,
-        labels: metadata.labels,
-        access: props.access,
-        trustDomain: props.trustDomain,
-      });
-    }
+    addAccessPolicy(this, metadata, selector, props);
   }
 }

@@ -2,14 +2,13 @@ import { Construct } from 'constructs';
 import type { AutoscalingSpec, ImageRef, ResourceRequirements, SecretKeyRef } from '../config/types';
 import { environmentVariables } from './env-vars';
 import { k8s } from './k8s';
-import type { WorkloadAccess } from './mesh/call-graph';
 import { ServiceTrafficPolicy } from './mesh/service-traffic-policy';
-import { WorkloadAccessPolicy } from './mesh/workload-access-policy';
+import { addAccessPolicy, type WorkloadMeshProps } from './mesh/workload-access-policy';
 import { selectorLabels, standardLabels, type LabelProps } from './labels';
 import { hardenedPodTemplate } from './pod-template';
 import { resourceRequirements } from './resources';
 
-export interface MicroserviceProps {
+export interface MicroserviceProps extends WorkloadMeshProps {
   readonly namespace: string;
   /** Value of `app.kubernetes.io/part-of`. */
   readonly partOf: string;
@@ -70,16 +69,6 @@ export interface MicroserviceProps {
    * @default true
    */
   readonly trafficPolicy?: boolean;
-  /**
-   * Its edges of the call graph: the namespace denies everything else.
-   * @default no policies of its own (only the namespace's deny-all applies)
-   */
-  readonly access?: WorkloadAccess;
-  /**
-   * Istio trust domain of the callers' principals.
-   * @default 'cluster.local'
-   */
-  readonly trustDomain?: string;
 }
 
 /**
@@ -211,15 +200,6 @@ export class Microservice extends Construct {
       },
     });
 
-    if (props.access) {
-      new WorkloadAccessPolicy(this, 'access', {
-        name,
-        namespace: props.namespace,
-        selector,
-        labels: metadata.labels,
-        access: props.access,
-        trustDomain: props.trustDomain,
-      });
-    }
+    addAccessPolicy(this, metadata, selector, props);
   }
 }

@@ -2,13 +2,12 @@ import { Construct } from 'constructs';
 import type { ImageRef, ResourceRequirements, SecretKeyRef } from '../config/types';
 import { environmentVariables } from './env-vars';
 import { k8s } from './k8s';
-import type { WorkloadAccess } from './mesh/call-graph';
-import { WorkloadAccessPolicy } from './mesh/workload-access-policy';
+import { addAccessPolicy, type WorkloadMeshProps } from './mesh/workload-access-policy';
 import { selectorLabels, standardLabels, versionlessLabels, type LabelProps } from './labels';
 import { hardenedPodTemplate } from './pod-template';
 import { quantity, resourceRequirements } from './resources';
 
-export interface PostgresqlProps {
+export interface PostgresqlProps extends WorkloadMeshProps {
   readonly namespace: string;
   /** Value of `app.kubernetes.io/part-of`. */
   readonly partOf: string;
@@ -38,16 +37,6 @@ export interface PostgresqlProps {
    * @default Istio's global defaults
    */
   readonly sidecarResources?: ResourceRequirements;
-  /**
-   * Its edges of the call graph: the namespace denies everything else.
-   * @default no policies of its own (only the namespace's deny-all applies)
-   */
-  readonly access?: WorkloadAccess;
-  /**
-   * Istio trust domain of the callers' principals.
-   * @default 'cluster.local'
-   */
-  readonly trustDomain?: string;
 }
 
 const DATA_DIR = '/var/lib/postgresql/data';
@@ -148,15 +137,6 @@ export class Postgresql extends Construct {
       },
     });
 
-    if (props.access) {
-      new WorkloadAccessPolicy(this, 'access', {
-        name,
-        namespace: props.namespace,
-        selector,
-        labels: metadata.labels,
-        access: props.access,
-        trustDomain: props.trustDomain,
-      });
-    }
+    addAccessPolicy(this, metadata, selector, props);
   }
 }

@@ -1,13 +1,12 @@
 import { Construct } from 'constructs';
 import type { ImageRef, ResourceRequirements } from '../config/types';
 import { k8s } from './k8s';
-import type { WorkloadAccess } from './mesh/call-graph';
-import { WorkloadAccessPolicy } from './mesh/workload-access-policy';
+import { addAccessPolicy, type WorkloadMeshProps } from './mesh/workload-access-policy';
 import { selectorLabels, standardLabels, type LabelProps } from './labels';
 import { hardenedPodTemplate } from './pod-template';
 import { resourceRequirements } from './resources';
 
-export interface RedisProps {
+export interface RedisProps extends WorkloadMeshProps {
   readonly namespace: string;
   /** Value of `app.kubernetes.io/part-of`. */
   readonly partOf: string;
@@ -30,16 +29,6 @@ export interface RedisProps {
    * @default Istio's global defaults
    */
   readonly sidecarResources?: ResourceRequirements;
-  /**
-   * Its edges of the call graph: the namespace denies everything else.
-   * @default no policies of its own (only the namespace's deny-all applies)
-   */
-  readonly access?: WorkloadAccess;
-  /**
-   * Istio trust domain of the callers' principals.
-   * @default 'cluster.local'
-   */
-  readonly trustDomain?: string;
 }
 
 /**
@@ -106,15 +95,6 @@ export class Redis extends Construct {
       },
     });
 
-    if (props.access) {
-      new WorkloadAccessPolicy(this, 'access', {
-        name,
-        namespace: props.namespace,
-        selector,
-        labels: metadata.labels,
-        access: props.access,
-        trustDomain: props.trustDomain,
-      });
-    }
+    addAccessPolicy(this, metadata, selector, props);
   }
 }

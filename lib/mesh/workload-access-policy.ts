@@ -75,3 +75,28 @@ export class WorkloadAccessPolicy extends Construct {
     }
   }
 }
+
+/** What every workload construct (Microservice, Redis, Postgresql, LoadGenerator) takes for the mesh. */
+export interface WorkloadMeshProps {
+  /**
+   * Its edges of the call graph: the namespace denies everything else.
+   * @default no policies of its own (only the namespace's deny-all applies)
+   */
+  readonly access?: WorkloadAccess;
+  /**
+   * Istio trust domain of the callers' principals.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+}
+
+/** The workload's own WorkloadAccessPolicy (id `access`, named after it), when `mesh.access` gives its edges. */
+export function addAccessPolicy(
+  scope: Construct,
+  workload: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> },
+  selector: Record<string, string>,
+  mesh: WorkloadMeshProps,
+): void {
+  if (!mesh.access) return;
+  new WorkloadAccessPolicy(scope, 'access', { ...workload, selector, access: mesh.access, trustDomain: mesh.trustDomain });
+}
