@@ -17,8 +17,6 @@ interface Pdb {
   unhealthyPodEvictionPolicy?: string;
 }
 
-const SERVICES = ['api-gateway', 'auth-service', 'user-service', 'blog-service'];
-
 /** Pods a drain may evict at once when `replicas` healthy pods run (the PDB's allowed disruptions). */
 function allowedDisruptions(pdb: Pdb, replicas: number): number {
   const resolve = (value: number | string) =>
@@ -33,12 +31,15 @@ describe.each(environmentNames)('environment %s', (environment) => {
   const hpas = ofKind(all, 'HorizontalPodAutoscaler');
   const deployments = ofKind(all, 'Deployment');
   const config = platformConfig(environment);
-  const expected = config.environment.services.autoscaling;
+  const services = config.services.map((s) => s.name);
+  // A service's own `autoscaling` overrides the environment's defaults field by field.
+  const expectedFor = (name: string) => ({ ...config.environment.services.autoscaling, ...config.services.find((s) => s.name === name)?.autoscaling });
 
-  test('each of the four services has an HPA on CPU with the environment settings', () => {
-    expect(hpas.map((h) => h.metadata?.name).sort()).toEqual([...SERVICES].sort());
+  test('each service has an HPA on CPU with the environment settings or its own overrides', () => {
+    expect(hpas.map((h) => h.metadata?.name).sort()).toEqual([...services].sort());
     for (const hpa of hpas) {
       const spec = hpa.spec as Hpa;
+      const expected = expectedFor(hpa.metadata!.name!);
       expect(hpa.apiVersion).toBe('autoscaling/v2');
       expect(spec.minReplicas).toBe(expected.minReplicas);
       expect(spec.maxReplicas).toBe(expected.maxReplicas);
@@ -84,7 +85,7 @@ describe.each(environmentNames)('environment %s', (environment) => {
 
   test('every service has a PDB', () => {
     const pdbs = ofKind(all, 'PodDisruptionBudget').map((p: KubeObject) => p.metadata?.name);
-    expect(pdbs.sort()).toEqual([...SERVICES].sort());
+    expect(pdbs.sort()).toEqual([...services].sort());
   });
 });
 

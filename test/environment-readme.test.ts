@@ -80,11 +80,12 @@ describe('a real change: a fifth service with a route, called by the api-gateway
   });
 
   test('the picture gains the service, its route (first in order) and its caller', () => {
-    expect(readme).toContain('n_notification_service["notification-service<br/>:8010 http"]');
-    expect(readme).toContain('n_istio_ingressgateway -->|"(1) /api/notify/* → /"| n_notification_service');
+    const id = `n_${notification.name.replace(/-/g, '_')}`;
+    expect(readme).toContain(`${id}["${notification.name}<br/>:${notification.port} http"]`);
+    expect(readme).toContain(`n_istio_ingressgateway -->|"(1) /api/notify/* → /"| ${id}`);
     expect(readme).toContain('n_istio_ingressgateway -->|"(2) = /api/login → /login<br/>(3) /api/auth/* → /"| n_auth_service');
-    expect(readme).toContain('  n_api_gateway --> n_notification_service');
-    expect(environmentReadme(before, rendered('prod'), SOURCE)).not.toContain('notification');
+    expect(readme).toContain(`  n_api_gateway --> ${id}`);
+    expect(environmentReadme(before, rendered('prod'), SOURCE)).not.toContain(notification.name);
   });
 
   test('the summary and the folder table count its objects', () => {

@@ -38,17 +38,42 @@ export function named(items: readonly KubeObject[], kind: string, name: string):
   return found;
 }
 
-/** A fifth service, for the tests that add one: one config entry. */
+/**
+ * A name no workload or peer in the config uses yet: `base`, or `base-2`, `base-3`, …. Fixtures that
+ * add a service take theirs from here, so a real service of the same name (the README's "Adding a
+ * service" recipe, followed with any name) never collides with them.
+ */
+export function unusedServiceName(base: string, config: PlatformConfig = platformConfig(Object.keys(environments)[0])): string {
+  const taken = new Set([
+    ...config.services.map((s) => s.name),
+    config.redis.name,
+    config.postgresql.name,
+    config.loadGenerator.name,
+    ...config.callGraph.peers.map((p) => p.name),
+  ]);
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+  return name;
+}
+
+/** `notification-service` → `NOTIFICATION_SERVICE_URL`. */
+export const urlEnvVarOf = (name: string) => `${name.toUpperCase().replace(/-/g, '_')}_URL`;
+
+const fifthName = unusedServiceName('notification-service');
+
+/** One service more than the config has, for the tests that add one: one config entry. */
 export const fifthService: ServiceDefinition = {
-  name: 'notification-service',
+  name: fifthName,
   component: 'backend',
   description: 'sends e-mails',
-  image: { repository: 'dongju101/notification-service', tag: 'main-abc1234' },
+  image: { repository: `dongju101/${fifthName}`, tag: 'main-abc1234' },
   port: 8010,
   healthPath: '/healthz',
-  urlEnvVar: 'NOTIFICATION_SERVICE_URL',
+  urlEnvVar: urlEnvVarOf(fifthName),
   slowStart: true,
   secretEnv: { INTERNAL_API_SECRET: { secret: 'internal-api-secret', key: 'secret' } },
+  // Five replicas of one more service no longer fit prod's quota; three do (see quota.test.ts).
+  autoscaling: { maxReplicas: 3 },
 };
 
 /** Deep copy of a config with some top-level parts replaced: the way tests feed synth bad or extra input. */

@@ -29,10 +29,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
     });
   });
 
-  test('renders every workload: four services, two data stores, the load generator and its spike', () => {
-    expect(pods.map((w) => w.object.metadata?.name).sort()).toEqual(
-      ['api-gateway', 'auth-service', 'blog-service', 'load-generator', 'load-spike', 'postgresql', 'redis', 'user-service'],
-    );
+  test('renders every workload: each service, both data stores, the load generator and its spike', () => {
+    const config = platformConfig(environment);
+    const expected = [...config.services.map((s) => s.name), config.redis.name, config.postgresql.name, config.loadGenerator.name, config.loadGenerator.spikeName];
+    expect(pods.map((w) => w.object.metadata?.name).sort()).toEqual(expected.sort());
   });
 
   test.each(containers)('%s passes restricted', (_id, pod, container) => {
