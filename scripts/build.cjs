@@ -219,7 +219,7 @@ async function ensureBuilt(entry) {
   return readRecords()[entry];
 }
 
-module.exports = { ROOT, TRIMMED, build, currentRecord, ensureBuilt, readRecords, trimPlugin };
+module.exports = { ROOT, TRIMMED, allEntries, build, currentRecord, ensureBuilt, readRecords, trimPlugin };
 
 if (require.main === module) {
   build().catch((error) => {

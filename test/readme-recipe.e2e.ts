@@ -36,7 +36,10 @@ test(`the "Adding a service" recipe, followed with the name ${NAME}, is green`, 
     const env = { ...process.env, TITANIUM_STRICT: '', TITANIUM_RENDER_CACHE: '', CDK8S_CHECK_UPGRADE: 'false' };
     const results = recipe.commands.map((command) => {
       const run = spawnSync('sh', ['-c', command], { cwd: copy, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-      return { command, status: run.status, output: run.status === 0 ? '' : `${run.stdout}\n${run.stderr}`.slice(-4000) };
+      const output = `${run.stdout}\n${run.stderr}`;
+      // jest's failing suites and tests first, then the end of the output.
+      const failures = output.split('\n').filter((line) => /^(FAIL |\s+● )/.test(line));
+      return { command, status: run.status, output: run.status === 0 ? '' : [...new Set(failures), '…', output.slice(-3000)].join('\n') };
     });
     expect(results).toEqual(recipe.commands.map((command) => ({ command, status: 0, output: '' })));
     const deployment = join(copy, 'dist', 'prod', 'titanium-prod', `deployment-${NAME}.yaml`);
