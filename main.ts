@@ -2,31 +2,17 @@
 // and writes dist/<env>/<app>/<kind>-<name>.yaml and the Argo CD bootstrap argocd/<env>/. Every
 // environment is rendered and checked before any is written, so a refused run changes nothing.
 import { parseArgs } from 'node:util';
-import { defaultEnvironment, environments, platformConfig } from './config';
-import type { PlatformConfig } from './config/types';
+import { platformConfig } from './config';
+import { ENV_OPTION, envUsage, selectEnvironments } from './lib/environment-args';
 import { sourceRevision } from './lib/source-revision';
 import type * as Synth from './lib/synth';
 import type * as SynthSummary from './lib/synth-summary';
 import { countBySeverity, formatFinding } from './lib/validation/finding';
 
 const USAGE = `usage: npm run synth -- [--env <name>|all]... [--out <dir>] [--argocd-out <dir>]
-  --env         environment to render (default: ${defaultEnvironment}; known: ${Object.keys(environments).join(', ')}, all)
+${envUsage()}
   --out         folder for the rendered apps (default: dist)
   --argocd-out  folder for the Argo CD bootstrap (default: argocd)`;
-
-function selectEnvironments(requested: readonly string[]): { configs: PlatformConfig[]; problems: string[] } {
-  const names = requested.includes('all') ? Object.keys(environments) : [...new Set(requested)];
-  const configs: PlatformConfig[] = [];
-  const problems: string[] = [];
-  for (const name of names) {
-    try {
-      configs.push(platformConfig(name));
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
-  }
-  return { configs, problems };
-}
 
 async function main(argv: string[]): Promise<number> {
   let values: { env?: string[]; out?: string; 'argocd-out'?: string; help?: boolean };
@@ -34,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        env: { type: 'string', multiple: true },
+        ...ENV_OPTION,
         out: { type: 'string', default: 'dist' },
         'argocd-out': { type: 'string', default: 'argocd' },
         help: { type: 'boolean', short: 'h' },
@@ -56,11 +42,12 @@ async function main(argv: string[]): Promise<number> {
   const source = sourceRevision(__dirname);
   const { renderEnvironment, writeEnvironment } = require('./lib/synth') as typeof Synth;
   const { synthSummary } = require('./lib/synth-summary') as typeof SynthSummary;
-  const { configs, problems } = selectEnvironments(values.env ?? [defaultEnvironment]);
+  const { names, problems } = selectEnvironments(values.env);
   if (problems.length > 0) {
     for (const problem of problems) console.error(`error   ${problem}`);
     return 2;
   }
+  const configs = names.map((name) => platformConfig(name));
 
   // Check everything first: one bad environment must not leave another half-updated.
   const results = configs.map((config) => {

@@ -42,6 +42,16 @@ export function withoutProvenance(readme: string): string {
     .join('\n');
 }
 
+/**
+ * The source revision a README's source line names: what `provenance` wrote, read back. Undefined
+ * when there is no such line, or it says the revision could not be read.
+ */
+export function readProvenance(readme: string): SourceRevision | undefined {
+  const line = readme.split('\n').find((l) => l.startsWith(PROVENANCE));
+  const match = line && /^source commit `([0-9a-f]{40}|[0-9a-f]{64})`(\.| \*\*with uncommitted changes\*\*)/.exec(line.slice(PROVENANCE.length));
+  return match ? { commit: match[1], dirty: match[2] !== '.' } : undefined;
+}
+
 function provenance(source: SourceRevision | undefined): string {
   if (!source) return `${PROVENANCE}a source tree whose git revision could not be read (not a git checkout, or git refused it).`;
   const commit = `${PROVENANCE}source commit \`${source.commit}\``;

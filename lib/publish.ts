@@ -6,7 +6,8 @@
 // the repository's own remote and credentials are used as they are. Other environments' folders on
 // the branch stay as they are. A commit is made only when an object changed (not for the README's
 // source line alone); a push rejected because someone else published first is retried on top of
-// their commit.
+// their commit. It publishes the folder it is given: `npm run publish:deploy` first proves that
+// folder is HEAD's render (lib/render-check.ts).
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -37,11 +37,16 @@ export function refExists(cwd: string, ref: string): boolean {
   return tryGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd }).status === 0;
 }
 
+/** The rendered object files, `<env>/<app>/….yaml`, at a git ref. */
+export function renderedPathsAt(cwd: string, ref: string, environment: string): string[] {
+  return git(['ls-tree', '-r', '--name-only', ref, '--', `${environment}/`], { cwd })
+    .split('\n')
+    .filter((p) => (p.endsWith('.yaml') || p.endsWith('.yml')) && p.split('/').length >= 3);
+}
+
 /** The objects of `<env>/` at a git ref, read in one `git cat-file --batch` call. */
 export function readRenderedRef(cwd: string, ref: string, environment: string): LocatedObject[] {
-  const paths = git(['ls-tree', '-r', '--name-only', ref, '--', `${environment}/`], { cwd })
-    .split('\n')
-    .filter((p) => p.endsWith('.yaml') || p.endsWith('.yml'));
+  const paths = renderedPathsAt(cwd, ref, environment);
   if (paths.length === 0) return [];
   const batch = git(['cat-file', '--batch'], { cwd, input: paths.map((p) => `${ref}:${p}\n`).join('') });
   const found: LocatedObject[] = [];

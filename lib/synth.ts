@@ -86,6 +86,11 @@ function folderContents(manifests: readonly RenderedManifest[]) {
   return manifests.map((m) => ({ path: m.path, content: manifestYaml(m) }));
 }
 
+/** The files of `<dist>/<env>/` for a render: one per object, and README.md naming `source`. */
+export function distFiles(config: PlatformConfig, result: RenderResult, source: SourceRevision | undefined): OutputFile[] {
+  return [...folderContents(result.manifests), { path: ENVIRONMENT_README, content: environmentReadme(config, result, source) }];
+}
+
 /**
  * Replaces `<dist>/<env>` and `<argocd>/<env>` with a validated render, and writes the overview
  * `<dist>/<env>/README.md` naming `source`; refuses a render with errors.
@@ -98,10 +103,7 @@ export function writeEnvironment(config: PlatformConfig, result: RenderResult, r
     dist: join(roots.dist, config.environment.name),
     argocd: join(roots.argocd, config.environment.name),
   };
-  const distWritten = replaceFolder(directories.dist, [
-    ...folderContents(result.manifests),
-    { path: ENVIRONMENT_README, content: environmentReadme(config, result, source) },
-  ]);
+  const distWritten = replaceFolder(directories.dist, distFiles(config, result, source));
   const argocdWritten = replaceFolder(directories.argocd, [...folderContents(result.bootstrap), ...result.bootstrapFiles]);
   const unchanged = [...(distWritten ? [] : [directories.dist]), ...(argocdWritten ? [] : [directories.argocd])];
   return { ...result, directories, unchanged };

@@ -1,54 +1,89 @@
-// `npm run diff [-- --base <git ref>] [--env <name>|all] [--format text|markdown]`
+// `npm run diff [-- --base <git ref>] [--env <name>|all]... [--format text|markdown]`
 // What would change on the deploy branch: the working tree's render against the rendered objects at
-// a git ref (default: the deploy branch, `origin/deploy` or else `deploy`), object by object.
+// a git ref (default: the deploy branch, `origin/deploy` or else `deploy`), object by object. The
+// environments are synth's and publish:deploy's (lib/environment-args.ts): without --env, the default
+// environment only.
 import { parseArgs } from 'node:util';
-import { environments, platformConfig } from '../config';
+import { platformConfig } from '../config';
+import { delivery } from '../config/delivery';
+import { ENV_OPTION, envUsage, selectEnvironments } from '../lib/environment-args';
 import { diffObjects, formatMarkdown, formatText } from '../lib/object-diff';
 import { appOf } from '../lib/manifest';
-import { readRenderedRef, refExists } from '../lib/rendered-tree';
+import { readRenderedRef, refExists, renderedPathsAt } from '../lib/rendered-tree';
 import { renderEnvironment } from '../lib/synth';
 
-const USAGE = 'usage: npm run diff -- [--base <git ref>] [--env <name>|all]... [--format text|markdown]';
+/** Where the deploy branch is looked for, in order, when --base is not given. */
+const DEPLOY_REFS = [`origin/${delivery.deployBranch}`, delivery.deployBranch];
+const FETCH_DEPLOY = `git fetch origin ${delivery.deployBranch}`;
+
+const USAGE = `usage: npm run diff -- [--base <git ref>] [--env <name>|all]... [--format text|markdown]
+  --base        a commit holding rendered <env>/ folders (default: the deploy branch, ${DEPLOY_REFS.join(' or else ')});
+                a source commit such as HEAD holds none (dist/ is not committed) and is refused
+${envUsage()}
+  --format      text (default) or markdown (for a job summary)`;
 
 function main(argv: string[]): number {
-  let values: { base?: string; env?: string[]; format?: string };
+  let values: { base?: string; env?: string[]; format?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { base: { type: 'string' }, env: { type: 'string', multiple: true }, format: { type: 'string', default: 'text' } },
+      options: { base: { type: 'string' }, ...ENV_OPTION, format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   if (values.format !== 'text' && values.format !== 'markdown') {
     console.error(`--format must be text or markdown\n${USAGE}`);
     return 2;
   }
-  const cwd = process.cwd();
-  const requested = values.env ?? ['all'];
-  const names = requested.includes('all') ? Object.keys(environments) : requested;
-  const unknown = names.filter((n) => !environments[n]);
-  if (unknown.length > 0) {
-    console.error(`unknown environment(s): ${unknown.join(', ')} (known: ${Object.keys(environments).join(', ')})`);
+  const markdown = values.format === 'markdown';
+  const { names, problems } = selectEnvironments(values.env);
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`error   ${problem}`);
     return 2;
   }
+  const cwd = process.cwd();
 
   let base = values.base;
-  if (base !== undefined && !refExists(cwd, base)) {
-    console.error(`--base ${base} is not a commit here (fetch it first, e.g. git fetch origin deploy)`);
-    return 2;
+  if (base !== undefined) {
+    if (!refExists(cwd, base)) {
+      console.error(`--base ${base} is not a commit here (fetch it first, e.g. ${FETCH_DEPLOY})`);
+      return 2;
+    }
+    // A ref without a render would report every object as added: a wrong answer, not a diff.
+    const missing = names.filter((name) => renderedPathsAt(cwd, base!, name).length === 0);
+    if (missing.length > 0) {
+      const looked = missing.map((name) => `${name}/<app>/*.yaml`).join(', ');
+      console.error(
+        `--base ${base} holds no rendered tree: looked for ${looked} at ${base} and found none. ` +
+          `Source commits hold no render (dist/ is not committed): compare with the deploy branch (${DEPLOY_REFS.join(' or ')}, the default)` +
+          `${names.length > 1 ? `, or choose environments it has with --env` : ''}`,
+      );
+      return 2;
+    }
   }
-  base ??= ['origin/deploy', 'deploy'].find((ref) => refExists(cwd, ref));
-  const format = values.format === 'markdown' ? formatMarkdown : formatText;
+  base ??= DEPLOY_REFS.find((ref) => refExists(cwd, ref));
+  const format = markdown ? formatMarkdown : formatText;
   if (!base) {
-    console.log(values.format === 'markdown' ? '> No deploy branch yet: everything below is new.\n' : 'no deploy branch yet: everything is new');
+    const tried = DEPLOY_REFS.join(', ');
+    console.log(
+      markdown
+        ? `> No deploy branch yet (tried ${DEPLOY_REFS.map((r) => `\`${r}\``).join(', ')}): everything below is new. If the remote has one, fetch it: \`${FETCH_DEPLOY}\`.\n`
+        : `no deploy branch yet (tried ${tried}): everything is new. If the remote has one, fetch it: ${FETCH_DEPLOY}`,
+    );
   }
 
   for (const name of names) {
     const head = renderEnvironment(platformConfig(name)).manifests.map((m) => ({ app: appOf(m), object: m.object }));
     const before = base ? readRenderedRef(cwd, base, name) : [];
-    process.stdout.write(format(`${name} (against ${base ?? 'nothing'})`, diffObjects(before, head)));
+    // The deploy branch exists but has never held this environment: a first publish of it.
+    const against = !base ? 'nothing' : before.length === 0 ? `${base}, which has no ${name}/ yet` : base;
+    process.stdout.write(format(`${name} (against ${against})`, diffObjects(before, head)));
   }
   return 0;
 }

@@ -3,15 +3,17 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { platformConfig } from '../config';
+import { defaultEnvironment, platformConfig } from '../config';
 import { git } from '../lib/git';
 import { diffObjects, fieldChanges, formatMarkdown, formatText } from '../lib/object-diff';
 import { appOf } from '../lib/manifest';
 import { manifestYaml } from '../lib/render';
+import { selectEnvironments } from '../lib/environment-args';
+import { publish } from '../lib/publish';
 import { readRenderedRef } from '../lib/rendered-tree';
 import { renderEnvironment } from '../lib/synth';
 import { runBuilt } from './cli';
-import { withConfig } from './helpers';
+import { synthInto, withConfig } from './helpers';
 
 const IDENTITY = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
 
@@ -111,5 +113,74 @@ describe('npm run diff', () => {
     expect(fresh.status).toBe(0);
     expect(fresh.stdout).toContain('No deploy branch yet');
     expect(fresh.stdout).toMatch(/### local \(against nothing\): \d+ added, 0 removed, 0 changed/);
+  });
+});
+
+/** A bare remote and a clone of it on `main` with one source commit (no render: dist/ is not committed). */
+function sourceRepository(): { remote: string; source: string; dist: string } {
+  const root = mkdtempSync(join(tmpdir(), 'titanium-diff-source-'));
+  const remote = join(root, 'remote.git');
+  git(['init', '--quiet', '--bare', '--initial-branch=main', remote], { cwd: root });
+  const source = join(root, 'source');
+  git(['clone', '--quiet', remote, source], { cwd: root });
+  git(['checkout', '--quiet', '-B', 'main'], { cwd: source });
+  writeFileSync(join(source, 'main.ts'), 'console.log("platform");\n');
+  git(['add', '.'], { cwd: source });
+  git(['commit', '--quiet', '-m', 'Add the platform'], { cwd: source, env: IDENTITY });
+  git(['push', '--quiet', 'origin', 'main'], { cwd: source });
+  return { remote, source, dist: join(root, 'dist') };
+}
+
+describe('npm run diff: which environments, against what', () => {
+  const f = sourceRepository();
+  synthInto(f.dist, 'prod', { commit: git(['rev-parse', 'HEAD'], { cwd: f.source }), dirty: false });
+  publish({ repository: f.source, remote: 'origin', branch: 'deploy', environment: 'prod', distDir: f.dist });
+  git(['fetch', '--quiet', 'origin'], { cwd: f.source });
+
+  test('without --env it covers synth\'s and publish\'s default environment: after publishing prod, no changes', () => {
+    expect(defaultEnvironment).toBe('prod');
+    expect(selectEnvironments(undefined).names).toEqual([defaultEnvironment]);
+    const run = runBuilt('scripts/diff.js', [], { cwd: f.source });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('prod (against origin/deploy): no changes\n');
+  });
+
+  test('--env all covers every environment; one the branch has never held is all new, and says so', () => {
+    const run = runBuilt('scripts/diff.js', ['--env', 'all'], { cwd: f.source });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^prod \(against origin\/deploy\): no changes$/m);
+    expect(run.stdout).toMatch(/^local \(against origin\/deploy, which has no local\/ yet\): \d+ added, 0 removed, 0 changed$/m);
+  });
+
+  test('--base HEAD on main is refused, naming the ref and what it looked for', () => {
+    const run = runBuilt('scripts/diff.js', ['--base', 'HEAD'], { cwd: f.source });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--base HEAD holds no rendered tree: looked for prod/<app>/*.yaml at HEAD and found none.');
+    expect(run.stderr).toContain('compare with the deploy branch (origin/deploy or deploy, the default)');
+  });
+
+  test('an explicit --base must hold every environment asked for', () => {
+    const run = runBuilt('scripts/diff.js', ['--base', 'origin/deploy', '--env', 'all'], { cwd: f.source });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--base origin/deploy holds no rendered tree: looked for local/<app>/*.yaml at origin/deploy and found none.');
+    expect(runBuilt('scripts/diff.js', ['--base', 'origin/deploy', '--env', 'prod'], { cwd: f.source }).stdout).toBe('prod (against origin/deploy): no changes\n');
+  });
+
+  test('with no deploy branch, it names the refs it tried and the fetch that would bring one', () => {
+    const { source } = sourceRepository();
+    const text = runBuilt('scripts/diff.js', [], { cwd: source });
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('no deploy branch yet (tried origin/deploy, deploy): everything is new. If the remote has one, fetch it: git fetch origin deploy\n');
+    expect(text.stdout).toMatch(/^prod \(against nothing\): \d+ added, 0 removed, 0 changed$/m);
+    const markdown = runBuilt('scripts/diff.js', ['--format', 'markdown'], { cwd: source });
+    expect(markdown.stdout).toContain('> No deploy branch yet (tried `origin/deploy`, `deploy`): everything below is new. If the remote has one, fetch it: `git fetch origin deploy`.');
+  });
+
+  test('an unknown environment is a usage error naming the known ones', () => {
+    const run = runBuilt('scripts/diff.js', ['--env', 'staging'], { cwd: f.source });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown environment "staging" (config/index.ts knows: prod, local; or all)');
   });
 });

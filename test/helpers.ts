@@ -1,10 +1,13 @@
 // Shared by the tests: rendered output per environment (rendered once per test file) and small
 // accessors for the parts of objects the tests look at.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { environments, platformConfig } from '../config';
 import type { PlatformConfig, ServiceDefinition } from '../config/types';
 import type { KubeObject, Manifest } from '../lib/manifest';
-import { renderEnvironment, type RenderResult } from '../lib/synth';
+import type { SourceRevision } from '../lib/environment-readme';
+import { renderEnvironment, writeEnvironment, type RenderResult } from '../lib/synth';
 
 export const environmentNames = Object.keys(environments);
 
@@ -22,6 +25,12 @@ export function rendered(environment: string): RenderResult {
     cache.set(environment, result);
   }
   return result;
+}
+
+/** What `npm run synth -- --env <environment> --out <dist>` writes to `<dist>/<environment>/`, naming `source`. */
+export function synthInto(dist: string, environment: string, source: SourceRevision): void {
+  const argocd = mkdtempSync(join(tmpdir(), 'titanium-argocd-'));
+  writeEnvironment(platformConfig(environment), rendered(environment), { dist, argocd }, source);
 }
 
 export function objects(environment: string): KubeObject[] {

@@ -2,12 +2,13 @@
 // no-op republish, a change, a deleted resource, other environments left alone, racing publishers,
 // and the guard rails (never a source branch, never the checkout itself).
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git } from '../lib/git';
 import { DEPLOY_BRANCH_README, publish, PublishError, type PublishOptions } from '../lib/publish';
 import { ROOT, runBuilt } from './cli';
+import { synthInto } from './helpers';
 
 const IDENTITY = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
 
@@ -50,6 +51,14 @@ function writeRendered(dist: string, env: string, files: Record<string, string>)
 const options = (f: Fixture, env = 'prod'): PublishOptions => ({ repository: f.source, remote: 'origin', branch: 'deploy', environment: env, distDir: f.dist });
 const onRemote = (f: Fixture, args: string[]) => git(args, { cwd: f.remote });
 const filesOnDeploy = (f: Fixture) => onRemote(f, ['ls-tree', '-r', '--name-only', 'deploy']).split('\n').filter(Boolean);
+/** What synth writes to `<dist>/<env>/` for the fixture checkout's HEAD, clean. */
+const synthAt = (f: Fixture, env: string, dirty = false) => synthInto(f.dist, env, { commit: git(['rev-parse', 'HEAD'], { cwd: f.source }), dirty });
+/** The files of `<dist>/<env>/` as paths on the deploy branch, sorted as git lists them. */
+const renderedFiles = (f: Fixture, env: string) =>
+  readdirSync(join(f.dist, env), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => `${env}/${join(e.parentPath, e.name).slice(join(f.dist, env).length + 1)}`)
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 
 describe('publishing to a bare repository', () => {
   const f = fixture();
@@ -195,7 +204,9 @@ exit 0
     );
     chmodSync(hook, 0o755);
     const other = cloneOf(f.remote, join(f.source, '..'), 'other');
-    writeRendered(f.dist, 'local', { 'titanium-local/deployment-api.yaml': 'kind: Deployment\n' });
+    // The command publishes only HEAD's render: real renders of the one commit both clones have.
+    synthAt(f, 'prod');
+    synthAt(f, 'local');
 
     const [a, b] = await Promise.all([
       publishInBackground(f.source, ['--branch', 'deploy', '--env', 'prod', '--dist', f.dist]),
@@ -205,7 +216,7 @@ exit 0
     expect(`${a.output}${b.output}`).toContain('push rejected (someone published first); retrying');
     expect(onRemote(f, ['rev-list', '--count', 'deploy'])).toBe('2');
     expect(onRemote(f, ['rev-list', '--merges', '--count', 'deploy'])).toBe('0');
-    expect(filesOnDeploy(f)).toEqual(['README.md', 'local/titanium-local/deployment-api.yaml', 'prod/titanium-prod/deployment-api.yaml', 'prod/titanium-prod/service-api.yaml']);
+    expect(filesOnDeploy(f)).toEqual(['README.md', ...renderedFiles(f, 'local'), ...renderedFiles(f, 'prod')]);
   }, 30_000);
 });
 
@@ -228,14 +239,18 @@ describe('publishing from a checkout that is behind', () => {
 });
 
 describe('two publishers of the same environment racing', () => {
-  test('both succeed, history stays linear and the branch ends with one of the two renders whole', async () => {
+  // The command publishes only HEAD's render, so two runs for one commit publish the same render:
+  // one commit lands, the other run finds the branch already holds it. (Different renders racing
+  // are the library's business: see the tests of publish() above.)
+  test('both succeed, history stays linear and the branch holds the render once', async () => {
     const f = fixture();
     const hook = join(f.remote, 'hooks', 'pre-receive');
     writeFileSync(hook, `#!/bin/sh\ndir="$(pwd)/race"; mkdir -p "$dir"; touch "$dir/$$"\ni=0; while [ "$(ls "$dir" | wc -l)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n`);
     chmodSync(hook, 0o755);
     const other = cloneOf(f.remote, join(f.source, '..'), 'other');
     const otherDist = join(f.source, '..', 'other-dist');
-    writeRendered(otherDist, 'prod', { 'titanium-prod/deployment-api.yaml': 'kind: Deployment\nfrom: other\n' });
+    synthAt(f, 'prod');
+    synthInto(otherDist, 'prod', { commit: git(['rev-parse', 'HEAD'], { cwd: other }), dirty: false });
 
     const [a, b] = await Promise.all([
       publishInBackground(f.source, ['--branch', 'deploy', '--env', 'prod', '--dist', f.dist]),
@@ -243,12 +258,9 @@ describe('two publishers of the same environment racing', () => {
     ]);
     expect([a.status, b.status]).toEqual([0, 0]);
     expect(onRemote(f, ['rev-list', '--merges', '--count', 'deploy'])).toBe('0');
-    const files = filesOnDeploy(f).filter((p) => p.startsWith('prod/'));
-    // Either render, never a mix of both.
-    expect([
-      ['prod/titanium-prod/deployment-api.yaml', 'prod/titanium-prod/service-api.yaml'],
-      ['prod/titanium-prod/deployment-api.yaml'],
-    ]).toContainEqual(files);
+    expect(onRemote(f, ['rev-list', '--count', 'deploy'])).toBe('1');
+    expect(`${a.output}${b.output}`).toMatch(/prod\/ unchanged at [0-9a-f]{12}; nothing to publish/);
+    expect(filesOnDeploy(f)).toEqual(['README.md', ...renderedFiles(f, 'prod')]);
   }, 30_000);
 });
 
@@ -259,20 +271,133 @@ describe('npm run publish:deploy', () => {
     expect(run.stderr).toContain('--branch is required');
   });
 
-  test('--env all publishes every rendered environment, one commit each', () => {
+  test('--env all publishes every environment, one commit each', () => {
     const f = fixture();
-    writeRendered(f.dist, 'local', { 'titanium-local/deployment-api.yaml': 'kind: Deployment\n' });
+    synthAt(f, 'prod');
+    synthAt(f, 'local');
     const run = runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', 'all', '--dist', f.dist], { cwd: f.source, env: IDENTITY });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(onRemote(f, ['rev-list', '--count', 'deploy'])).toBe('2');
-    expect(filesOnDeploy(f)).toEqual(['README.md', 'local/titanium-local/deployment-api.yaml', 'prod/titanium-prod/deployment-api.yaml', 'prod/titanium-prod/service-api.yaml']);
+    expect(filesOnDeploy(f)).toEqual(['README.md', ...renderedFiles(f, 'local'), ...renderedFiles(f, 'prod')]);
   });
 
   test('fails with a clear message outside a usable checkout', () => {
     const f = fixture();
-    const run = runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', 'qa', '--dist', f.dist], { cwd: f.source });
+    // An environment config/index.ts does not know is a usage error, as in synth and diff.
+    const unknown = runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', 'qa', '--dist', f.dist], { cwd: f.source });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown environment "qa" (config/index.ts knows: prod, local; or all)');
+    // A known one that was not rendered.
+    const run = runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', 'local', '--dist', f.dist], { cwd: f.source });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('run `npm run synth -- --env qa` first');
+    expect(run.stderr).toContain('run `npm run synth -- --env local` first');
+  });
+});
+
+
+describe('npm run publish:deploy publishes only the render of HEAD', () => {
+  const publishCommand = (f: Fixture, env = 'prod') =>
+    runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', env, '--dist', f.dist], { cwd: f.source, env: IDENTITY });
+  const short = (commit: string) => commit.slice(0, 12);
+  const head = (f: Fixture) => git(['rev-parse', 'HEAD'], { cwd: f.source });
+  const hasDeploy = (f: Fixture) => onRemote(f, ['for-each-ref', 'refs/heads/deploy']) !== '';
+
+  /** The fixture checkout with the image pins committed, as in this repository. */
+  function platformFixture(): Fixture {
+    const f = fixture();
+    mkdirSync(join(f.source, 'config'));
+    copyFileSync(join(ROOT, 'config', 'images.ts'), join(f.source, 'config', 'images.ts'));
+    git(['add', 'config'], { cwd: f.source });
+    git(['commit', '--quiet', '-m', 'Pin the images'], { cwd: f.source, env: IDENTITY });
+    synthAt(f, 'prod');
+    return f;
+  }
+
+  test('a set-image without a synth is refused, dirty and then stale, with what to do; after the synth it publishes', () => {
+    const f = platformFixture();
+    const rendered = head(f);
+    const setImage = runBuilt('scripts/set-image.js', ['api-gateway=main-abc1234'], { cwd: f.source });
+    expect(setImage.status).toBe(0);
+    expect(git(['status', '--porcelain'], { cwd: f.source })).toBe('M config/images.ts');
+
+    // Uncommitted: what would be published is not any commit's render.
+    const dirty = publishCommand(f);
+    expect(dirty.status).toBe(1);
+    expect(dirty.stdout).toBe('');
+    expect(dirty.stderr).toBe(
+      "error   dirty: uncommitted changes to what the render reads (config/images.ts); publishing publishes only HEAD's render. " +
+        'Commit them and run `npm run synth -- --env prod`, or set them aside with `git stash`\n' +
+        'publish refused; nothing was pushed\n',
+    );
+    expect(hasDeploy(f)).toBe(false);
+
+    // Committed, not rendered: dist/ is the previous commit's render.
+    git(['commit', '--quiet', '-am', 'set-image: api-gateway main-abc1234'], { cwd: f.source, env: IDENTITY });
+    const stale = publishCommand(f);
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toBe(
+      `error   stale: ${join(f.dist, 'prod')}/ was rendered from ${short(rendered)}, HEAD is ${short(head(f))}: run \`npm run synth -- --env prod\`\n` +
+        'publish refused; nothing was pushed\n',
+    );
+    expect(hasDeploy(f)).toBe(false);
+
+    // The fix. (synth here renders this repository's config, which the fixture's images.ts does
+    // not feed: the fixture checks provenance and bytes, not the tag itself.)
+    synthAt(f, 'prod');
+    const fixed = publishCommand(f);
+    expect(fixed.stderr).toBe('');
+    expect(fixed.status).toBe(0);
+    expect(onRemote(f, ['log', '-1', '--format=%s', 'deploy'])).toBe(`render ${head(f)}: set-image: api-gateway main-abc1234`);
+    expect(readFileSync(join(f.dist, 'prod', 'README.md'), 'utf8')).toContain(`source commit \`${head(f)}\``);
+  });
+
+  test('a render made with uncommitted changes is refused until rendered again from the clean tree', () => {
+    const f = platformFixture();
+    synthAt(f, 'prod', true);
+    const run = publishCommand(f);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `error   dirty: ${join(f.dist, 'prod')}/ was rendered with uncommitted changes (on top of ${short(head(f))}): run \`npm run synth -- --env prod\` now that the tree is clean\n` +
+        'publish refused; nothing was pushed\n',
+    );
+    expect(hasDeploy(f)).toBe(false);
+    synthAt(f, 'prod');
+    expect(publishCommand(f).status).toBe(0);
+  });
+
+  test('a folder naming HEAD but holding something else than its render is refused, file by file', () => {
+    const f = platformFixture();
+    const deployment = join(f.dist, 'prod', 'titanium-prod', 'deployment-api-gateway.yaml');
+    writeFileSync(deployment, readFileSync(deployment, 'utf8').replace(/main-[0-9a-f]{7}/, 'main-abc1234'));
+    writeFileSync(join(f.dist, 'prod', 'titanium-prod', 'configmap-extra.yaml'), 'kind: ConfigMap\n');
+    const run = publishCommand(f);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `error   stale: ${join(f.dist, 'prod')}/ names HEAD (${short(head(f))}) but is not what HEAD's config renders ` +
+        "(2 file(s): titanium-prod/configmap-extra.yaml not rendered, titanium-prod/deployment-api-gateway.yaml differs): run `npm run synth -- --env prod`\n" +
+        'publish refused; nothing was pushed\n',
+    );
+    expect(hasDeploy(f)).toBe(false);
+  });
+
+  test('one refused environment means none is published', () => {
+    const f = platformFixture();
+    synthAt(f, 'local', true);
+    const run = publishCommand(f, 'all');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`error   dirty: ${join(f.dist, 'local')}/ was rendered with uncommitted changes`);
+    expect(hasDeploy(f)).toBe(false);
+  });
+
+  test('changes outside what the render reads do not stop it', () => {
+    const f = platformFixture();
+    writeFileSync(join(f.source, 'NOTES.md'), 'scratch\n');
+    writeFileSync(join(f.source, 'main.ts'), 'console.log("edited");\n');
+    expect(publishCommand(f).stderr).toContain('uncommitted changes to what the render reads (main.ts)');
+    git(['checkout', '--quiet', 'main.ts'], { cwd: f.source });
+    const run = publishCommand(f);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 // (time zone, locale, working directory), environment selection, and refusal without side effects.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -10,7 +10,7 @@ import { manifestYaml } from '../lib/render';
 import { renderEnvironment } from '../lib/synth';
 import { platformConfig } from '../config';
 import { git } from '../lib/git';
-import { parseStatus } from '../lib/source-revision';
+import { parseStatus, sourceRevision } from '../lib/source-revision';
 import { ROOT, runBuilt } from './cli';
 
 function tree(root: string): Map<string, string> {
@@ -177,4 +177,20 @@ test('the source revision comes from git status: commit, and dirty when anything
 test('rendering twice in one process gives the same bytes', () => {
   const text = () => renderEnvironment(platformConfig('prod')).manifests.map(manifestYaml).join('');
   expect(text()).toBe(text());
+});
+
+test('a render is dirty only when what it reads has uncommitted changes, from any folder of the checkout', async () => {
+  const repo = tmp('source-revision');
+  const id = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
+  git(['init', '--quiet', repo], { cwd: repo });
+  mkdirSync(join(repo, 'config'));
+  mkdirSync(join(repo, 'build'));
+  writeFileSync(join(repo, 'config', 'images.ts'), 'export const images = {};\n');
+  git(['add', '.'], { cwd: repo });
+  git(['commit', '--quiet', '-m', 'init'], { cwd: repo, env: id });
+  const commit = git(['rev-parse', 'HEAD'], { cwd: repo });
+  writeFileSync(join(repo, 'NOTES.md'), 'scratch\n');
+  expect(await sourceRevision(join(repo, 'build'))).toEqual({ commit, dirty: false });
+  writeFileSync(join(repo, 'config', 'images.ts'), 'export const images = { a: 1 };\n');
+  expect(await sourceRevision(join(repo, 'build'))).toEqual({ commit, dirty: true });
 });
