@@ -13,7 +13,7 @@ import { publish } from '../lib/publish';
 import { readRenderedRef } from '../lib/rendered-tree';
 import { renderEnvironment } from '../lib/synth';
 import { runBuilt } from './cli';
-import { synthInto, withConfig } from './helpers';
+import { synthInto, unusedServiceName, urlEnvVarOf, withConfig } from './helpers';
 
 const IDENTITY = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
 
@@ -64,20 +64,22 @@ test('added and removed objects, in text and Markdown', () => {
   writeFileSync(join(older, 'prod', 'titanium-prod', 'service-legacy-service.yaml'), manifestYaml({ file: '', object: legacy }));
   git(['add', '.'], { cwd: older });
   git(['commit', '--quiet', '-m', 'legacy'], { cwd: older, env: IDENTITY });
+  const added = unusedServiceName('search-service');
   const changed = withConfig('prod', (c) => ({
-    services: [...c.services, { ...c.services[0], name: 'search-service', urlEnvVar: 'SEARCH_SERVICE_URL', env: undefined }],
-    callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: 'api-gateway', to: 'search-service' }] },
+    services: [...c.services, { ...c.services[0], name: added, urlEnvVar: urlEnvVarOf(added), env: undefined, autoscaling: { maxReplicas: 3 } }],
+    callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: c.services[0].name, to: added }] },
   }));
+  const port = platformConfig('prod').services[0].port;
   const changes = diffObjects(readRenderedRef(older, 'deploy', 'prod'), located(changed));
-  expect(changes.filter((c) => c.type === 'added').map((c) => `${c.kind} ${c.ref}`)).toContain('Deployment titanium-prod/search-service');
+  expect(changes.filter((c) => c.type === 'added').map((c) => `${c.kind} ${c.ref}`)).toContain(`Deployment titanium-prod/${added}`);
   expect(changes.filter((c) => c.type === 'removed').map((c) => `${c.kind} ${c.ref}`)).toEqual(['Service titanium-prod/legacy-service']);
   const text = formatText('prod', changes);
   // ServiceAccount, Deployment, Service, DestinationRule, HPA, PDB, AuthorizationPolicy, NetworkPolicy.
   expect(text).toMatch(/^prod: 8 added, 1 removed, \d+ changed$/m);
-  expect(text).toContain('+ titanium-prod  Deployment titanium-prod/search-service');
-  expect(text).toContain('    data.SEARCH_SERVICE_URL: (none) → http://search-service:8000');
+  expect(text).toContain(`+ titanium-prod  Deployment titanium-prod/${added}`);
+  expect(text).toContain(`    data.${urlEnvVarOf(added)}: (none) → http://${added}:${port}`);
   const markdown = formatMarkdown('prod', changes);
-  expect(markdown).toContain('| + | titanium-prod | Deployment `titanium-prod/search-service` |');
+  expect(markdown).toContain(`| + | titanium-prod | Deployment \`titanium-prod/${added}\` |`);
   expect(markdown).toContain('| - | titanium-prod | Service `titanium-prod/legacy-service` |');
 });
 
