@@ -7,6 +7,12 @@
 // (build/inputs.json: size and mtime of every project file it imports, and of the installed
 // dependency tree), the way make would. Each record also holds a hash of the bundle, which
 // scripts/run.cjs ties its code cache to. CommonJS, not an ES module: Node starts it faster.
+//
+// Before ensureBuilt bundles, the TypeScript compiler checks the entry point and what it imports
+// (scripts/type-check.cjs, incremental): a type error stops the command with the compiler's message
+// and leaves the old bundle in place. A bundle `node scripts/build.cjs` made is marked unchecked
+// (`npm test` runs `tsc -p tsconfig.json` right after it, which checks more: the tests too), and its
+// first run checks it.
 'use strict';
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
@@ -16,7 +22,7 @@ const ROOT = join(__dirname, '..');
 const INPUTS_FILE = join(ROOT, 'build/inputs.json');
 // npm rewrites this file on every install: a changed dependency tree means a rebuild.
 const DEPENDENCY_TREE = 'node_modules/.package-lock.json';
-const ALWAYS_INPUTS = ['scripts/build.cjs', 'package.json', 'tsconfig.json', DEPENDENCY_TREE];
+const ALWAYS_INPUTS = ['scripts/build.cjs', 'scripts/type-check.cjs', 'package.json', 'tsconfig.json', DEPENDENCY_TREE];
 // Recorded for a file saved while esbuild was reading it: the next run rebuilds.
 const CHANGED_DURING_BUILD = 'changed during the build';
 
@@ -150,14 +156,25 @@ function importedFrom(entryPoint, inputs) {
   return seen;
 }
 
+/** `{ <path>: <fingerprint> }`, or CHANGED_DURING_BUILD for a file saved since `started`. */
+function fingerprints(paths, started) {
+  return Object.fromEntries(
+    [...new Set(paths)].sort().map((path) => {
+      const found = stat(path);
+      return [path, found && found.mtimeMs >= started ? CHANGED_DURING_BUILD : fingerprint(path)];
+    }),
+  );
+}
+
 /**
  * Bundles the given entry points into `outdir` (relative to the root) and, for build/, records what
- * each was made from.
+ * each was made from. `check`, a promise of `{ <entry>: <files its type check read> }`, runs
+ * alongside the bundling: a rejection writes nothing; the files join the entry's inputs and mark
+ * it checked. `started` is when that check began.
  */
-async function build(entries = allEntries(), outdir = 'build') {
+async function build(entries = allEntries(), outdir = 'build', { check, started = Date.now() } = {}) {
   const esbuild = require('esbuild');
-  const started = Date.now();
-  const result = await esbuild.build({
+  const bundling = esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: entries.map(sourceOf),
     outdir,
@@ -177,13 +194,16 @@ async function build(entries = allEntries(), outdir = 'build') {
     plugins: [trimPlugin()],
     logLevel: 'warning',
   });
+  // The check runs meanwhile (in its own thread); nothing is written unless it passes.
+  const [result, checked] = await Promise.all([bundling, check ?? {}]);
   // scripts/run.cjs runs a bundle through vm.Script, where import() needs an experimental flag on
   // Node 20: refuse it here, with its place, rather than fail at run time.
   const dynamicImports = Object.entries(result.metafile.inputs).flatMap(([path, input]) =>
     input.imports.filter((i) => i.kind === 'dynamic-import').map((i) => `${path}: import('${i.path}')`),
   );
   if (dynamicImports.length > 0) {
-    throw new Error(`dynamic import() cannot run under scripts/run.cjs; use require() or a static import:\n  ${dynamicImports.join('\n  ')}`);
+    const { BuildError } = require('./type-check.cjs');
+    throw new BuildError(`dynamic import() cannot run under scripts/run.cjs; use require() or a static import:\n  ${dynamicImports.join('\n  ')}`);
   }
   const { createHash } = require('node:crypto'); // here, not on top: a run without a rebuild never hashes
   const hashes = new Map();
@@ -200,23 +220,33 @@ async function build(entries = allEntries(), outdir = 'build') {
     const projectFiles = [...importedFrom(entryPoint, result.metafile.inputs)].filter(
       (path) => !path.startsWith('node_modules/') && !path.startsWith('titanium-trim:'),
     );
-    const files = Object.fromEntries(
-      [...projectFiles, ...ALWAYS_INPUTS].sort().map((path) => {
-        const found = stat(path);
-        return [path, found && found.mtimeMs >= started ? CHANGED_DURING_BUILD : fingerprint(path)];
-      }),
-    );
-    records[entryPoint.slice(0, -'.ts'.length)] = { bundle: hashes.get(join(ROOT, output)), files };
+    const entry = entryPoint.slice(0, -'.ts'.length);
+    const files = fingerprints([...projectFiles, ...(checked[entry] ?? []), ...ALWAYS_INPUTS], started);
+    records[entry] = { bundle: hashes.get(join(ROOT, output)), files, typeChecked: entry in checked };
   }
   writeAtomically(INPUTS_FILE, `${JSON.stringify(records, null, 2)}\n`);
 }
 
-/** Rebuilds build/<entry>.js when one of its inputs changed (loads esbuild only then); its record. */
+/**
+ * Rebuilds build/<entry>.js when one of its inputs changed, after type-checking it (loads the
+ * compiler and esbuild only then); its record. A type error throws a BuildError and leaves build/
+ * as it was, but for the compiler's own build/<entry>.tsbuildinfo.
+ */
 async function ensureBuilt(entry) {
   const record = currentRecord(entry);
-  if (record) return record;
-  await build([entry]);
-  return readRecords()[entry];
+  if (record && record.typeChecked) return record;
+  const started = Date.now();
+  const checking = require('./type-check.cjs').typeCheckInWorker(ROOT, entry);
+  if (!record) {
+    await build([entry], 'build', { check: checking.then((read) => ({ [entry]: read })), started });
+    return readRecords()[entry];
+  }
+  // Bundled by `node scripts/build.cjs` from these very files: checking it is all that is missing.
+  const read = await checking;
+  const records = readRecords();
+  records[entry] = { ...record, files: fingerprints([...Object.keys(record.files), ...read], started), typeChecked: true };
+  writeAtomically(INPUTS_FILE, `${JSON.stringify(records, null, 2)}\n`);
+  return records[entry];
 }
 
 module.exports = { ROOT, TRIMMED, allEntries, build, currentRecord, ensureBuilt, readRecords, trimPlugin };

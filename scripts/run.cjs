@@ -60,7 +60,8 @@ if (!entry) {
   process.exitCode = 2;
 } else {
   run(entry, args).catch((error) => {
-    console.error(error instanceof Error ? error.stack : error);
+    // A refused build (a type error, a dynamic import) says all there is to say: no stack trace.
+    console.error(error instanceof Error ? (error.name === 'BuildError' ? error.message : error.stack) : error);
     process.exitCode = 1;
   });
 }

@@ -60,7 +60,8 @@ test('the route labels say what matches and how the path is rewritten', () => {
 });
 
 describe('a real change: a fifth service with a route, called by the api-gateway', () => {
-  const notification = fifthService;
+  // At the default maxReplicas a fifth service outgrows prod's ResourceQuota (test/quota.test.ts).
+  const notification = { ...fifthService, autoscaling: { maxReplicas: 3 } };
   const before = platformConfig('prod');
   const after = withConfig('prod', (c) => ({
     services: [...c.services, notification],

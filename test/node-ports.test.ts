@@ -34,8 +34,8 @@ test('a clash and a port out of range are config errors, reported together', () 
   const broken = withConfig('prod', (c) => ({ nodePorts: { ...c.nodePorts, kiali: 30300, prometheus: 29999 } }));
   const findings = checkConfig(broken, platformReleases(broken)).map((f) => `${f.file} ${f.field}: ${f.message}`);
   expect(findings).toEqual([
-    'config/node-ports.ts kiali: 30300 is already taken by grafana',
-    'config/node-ports.ts prometheus: 29999 is outside the NodePort range 30000–32767',
+    'config/node-ports.ts kiali: expected a port no other NodePort has, got 30300, which grafana has too',
+    'config/node-ports.ts prometheus: expected an integer in the NodePort range 30000–32767, got 29999',
   ]);
 });
 

@@ -86,7 +86,7 @@ test('a route to an unknown service is a config error, reported with the others,
   const broken = withConfig('prod', (c) => ({ routes: [{ name: 'shop', match, service: 'shop-service' }, ...c.routes] }));
   const findings = checkConfig(broken, platformReleases(broken));
   expect(findings).toEqual([
-    expect.objectContaining({ rule: 'config', file: 'config/routes.ts', field: 'routes[0].service', message: expect.stringContaining('unknown service "shop-service"') }),
+    expect.objectContaining({ rule: 'config', file: 'config/routes.ts', field: 'routes[0].service', message: expect.stringContaining("got 'shop-service'") }),
   ]);
   expect(renderEnvironment(broken).manifests).toEqual([]);
 });

@@ -1,9 +1,22 @@
 // scripts/run.cjs and scripts/build.cjs, on a small project of their own: a command runs the code as
 // it is now (rebuilt after an edit, never a stale code cache, even for an edit that keeps the bundle's
 // length or a cache written late by a run that overlapped the rebuild), gets its arguments, runs as
-// the main module, and succeeds when the cache cannot be written.
+// the main module, and succeeds when the cache cannot be written. Type errors stop a rebuild with the
+// compiler's message and run nothing, down to a typo in a copy of the real project's config.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './cli';
@@ -11,9 +24,10 @@ import { ROOT } from './cli';
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'titanium-launcher-'));
   mkdirSync(join(dir, 'scripts'));
-  for (const file of ['build.cjs', 'run.cjs']) copyFileSync(join(ROOT, 'scripts', file), join(dir, 'scripts', file));
+  for (const file of ['build.cjs', 'run.cjs', 'type-check.cjs']) copyFileSync(join(ROOT, 'scripts', file), join(dir, 'scripts', file));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   writeFileSync(join(dir, 'package.json'), '{}\n');
+  copyFileSync(join(ROOT, 'tsconfig.json'), join(dir, 'tsconfig.json'));
   writeFileSync(join(dir, 'lib.ts'), "export const version = 'v1';\n");
   writeFileSync(
     join(dir, 'main.ts'),
@@ -81,4 +95,117 @@ describe('node scripts/run.cjs <entry>', () => {
     expect(run.stderr).toContain("main.ts: import('node:path')");
     expect(run.stdout).toBe('');
   });
+
+  test('a type error stops the command before anything is rebuilt or run: the compiler\'s message with its hint, no stack', () => {
+    writeFileSync(join(dir, 'main.ts'), "import { version } from './lib';\nconsole.log(version);\n");
+    expect(launch(dir)).toBe('v3');
+    const built = readFileSync(bundle);
+    const inputs = readFileSync(join(dir, 'build', 'inputs.json'), 'utf8');
+    writeFileSync(join(dir, 'lib.ts'), "interface Info { readonly version: string }\nconst info: Info = { version: 'v4' };\nexport const version = info.verson;\n");
+    const run = spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      [
+        "lib.ts:3:29 - error TS2551: Property 'verson' does not exist on type 'Info'. Did you mean 'version'?",
+        "    lib.ts:1:27 - 'version' is declared here.",
+        '',
+        '1 type error(s) in main.ts and what it imports; build/main.js not rebuilt, nothing run',
+        '',
+      ].join('\n'),
+    );
+    expect(readFileSync(bundle).equals(built)).toBe(true);
+    expect(readFileSync(join(dir, 'build', 'inputs.json'), 'utf8')).toBe(inputs);
+  });
+
+  test('a file only imported for its types is an input: an edit to it is checked', () => {
+    writeFileSync(join(dir, 'types.ts'), 'export interface Info { readonly version: string }\n');
+    writeFileSync(join(dir, 'lib.ts'), "import type { Info } from './types';\nconst info: Info = { version: 'v5' };\nexport const version = info.version;\n");
+    expect(launch(dir)).toBe('v5');
+    writeFileSync(join(dir, 'types.ts'), 'export interface Info { readonly release: string }\n');
+    const run = spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('lib.ts:2:22 - error TS2353:');
+  });
+
+  test('a bundle built unchecked (`node scripts/build.cjs`, which `npm test` follows with tsc) is checked on its first run, and only then', () => {
+    writeFileSync(join(dir, 'types.ts'), 'export interface Info { readonly version: string }\n');
+    const build = spawnSync(process.execPath, [join(dir, 'scripts', 'build.cjs')], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(build.stderr).toBe('');
+    expect(JSON.parse(readFileSync(join(dir, 'build', 'inputs.json'), 'utf8')).main.typeChecked).toBe(false);
+    expect(launch(dir)).toBe('v5');
+    const record = JSON.parse(readFileSync(join(dir, 'build', 'inputs.json'), 'utf8')).main;
+    expect(record.typeChecked).toBe(true);
+    expect(Object.keys(record.files)).toContain('types.ts');
+  });
+
+  test('a run of an unchanged tree loads neither the compiler nor esbuild', () => {
+    const spy = join(dir, 'spy.cjs');
+    writeFileSync(
+      spy,
+      "const M = require('node:module'); const load = M._load;\n" +
+        "M._load = function (request, ...rest) { if (/typescript|esbuild|worker_threads/.test(request)) process.stderr.write(`loaded ${request}\\n`); return load.call(this, request, ...rest); };\n",
+    );
+    const run = spawnSync(process.execPath, ['--require', spy, join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('v5\n');
+  });
 });
+
+/** The project's sources (not its tests, build/ or output) in a temporary folder, its packages linked. */
+function projectCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'titanium-typecheck-'));
+  for (const path of ['main.ts', 'package.json', 'tsconfig.json', 'charts', 'config', 'imports', 'lib', 'scripts']) {
+    cpSync(join(ROOT, path), join(dir, path), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** Every file under `root` with its bytes. */
+function tree(root: string): Record<string, string> {
+  return Object.fromEntries(
+    (readdirSync(root, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort()
+      .map((path) => [path.slice(root.length + 1), readFileSync(path, 'base64')]),
+  );
+}
+
+describe('npm run synth on a config with a misspelled field', () => {
+  const dir = projectCopy();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const synth = () => spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: dir, encoding: 'utf8' });
+
+  test('exits 1 with the compiler\'s message, its place in config/services.ts, and leaves dist/ and argocd/ as they were', () => {
+    const first = synth();
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const before = { dist: tree(join(dir, 'dist')), argocd: tree(join(dir, 'argocd')), build: tree(join(dir, 'build')) };
+    expect(Object.keys(before.dist).length).toBeGreaterThan(10);
+
+    const services = join(dir, 'config', 'services.ts');
+    const source = readFileSync(services, 'utf8');
+    const at = source.indexOf("healthPath: '/health'");
+    const line = source.slice(0, at).split('\n').length;
+    const column = at - source.lastIndexOf('\n', at - 1);
+    writeFileSync(services, source.slice(0, at) + 'helthPath' + source.slice(at + 'healthPath'.length));
+
+    const run = synth();
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(
+      `config/services.ts:${line}:${column} - error TS2561: Object literal may only specify known properties, but 'helthPath' does not exist in type 'ServiceDefinition'. Did you mean to write 'healthPath'?`,
+    );
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stderr).not.toContain('TypeError');
+    expect(tree(join(dir, 'dist'))).toEqual(before.dist);
+    expect(tree(join(dir, 'argocd'))).toEqual(before.argocd);
+    // Nothing rebuilt: only the compiler's own record of what it checked may change.
+    const { 'main.tsbuildinfo': _checked, ...built } = tree(join(dir, 'build'));
+    const { 'main.tsbuildinfo': _before, ...builtBefore } = before.build;
+    expect(built).toEqual(builtBefore);
+  }, 180_000);
+});
+

@@ -49,9 +49,13 @@ describe('a reference to an undeclared Secret', () => {
         file: 'config/services.ts',
         object: 'user-service',
         field: 'services[2].secretEnv.API_KEY.secret',
-        message: 'Secret "payment-api" is not declared in config/secrets.ts',
+        message:
+          "expected a Secret declared in config/secrets.ts (declared: postgresql-credentials, internal-api-secret, argocd-github-webhook, kiali-signing-key, grafana-admin), got 'payment-api'",
       }),
-      expect.objectContaining({ field: 'services[2].secretEnv.POSTGRES_PASSWORD.key', message: expect.stringContaining('has no key "passwd"') }),
+      expect.objectContaining({
+        field: 'services[2].secretEnv.POSTGRES_PASSWORD.key',
+        message: "expected a key of Secret 'postgresql-credentials' (declared: username, password), got 'passwd'",
+      }),
     ]));
   });
 
