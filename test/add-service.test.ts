@@ -1,13 +1,13 @@
 // Adding a fifth service is one config entry: every object and setting the four have, it gets too.
 import { renderEnvironment } from '../lib/synth';
-import { environmentNames, fifthService, matchesSelector, podTemplate, withConfig, type KubeObject } from './helpers';
+import { environmentNames, fifthService, matchesSelector, podTemplate, withConfig, withServices, type KubeObject } from './helpers';
 
 const notification = fifthService;
 const { name } = notification;
 const urlOf = `http://${name}:${notification.port}`;
 
 describe.each(environmentNames)('a fifth service in %s', (environment) => {
-  const config = withConfig(environment, (c) => ({ services: [...c.services, notification] }));
+  const config = withServices(withConfig(environment, () => ({})), notification);
   const { manifests, findings } = renderEnvironment(config);
   const all = manifests.map((m) => m.object);
   const ns = config.environment.namespace;
@@ -44,7 +44,7 @@ describe.each(environmentNames)('a fifth service in %s', (environment) => {
     expect(pod.spec.serviceAccountName).toBe(name);
     const hpa = find('HorizontalPodAutoscaler').spec as { minReplicas: number; maxReplicas: number };
     expect(hpa.minReplicas).toBe(config.environment.services.autoscaling.minReplicas);
-    expect(hpa.maxReplicas).toBe(notification.autoscaling?.maxReplicas ?? config.environment.services.autoscaling.maxReplicas);
+    expect(hpa.maxReplicas).toBe(config.environment.services.autoscaling.maxReplicas);
   });
 
   test('its Service selects its pods on port http; nobody may call it until the call graph says so', () => {
@@ -59,7 +59,7 @@ describe.each(environmentNames)('a fifth service in %s', (environment) => {
   test('one edge in the call graph publishes its URL and opens exactly that call', () => {
     const caller = config.services[0].name;
     const called = withConfig(environment, (c) => ({
-      services: [...c.services, notification],
+      ...withServices(c, notification),
       callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: caller, to: name }] },
     }));
     const objects = renderEnvironment(called).manifests.map((m) => m.object);
@@ -70,7 +70,8 @@ describe.each(environmentNames)('a fifth service in %s', (environment) => {
   });
 
   test('leaves everything else as it was', () => {
-    const before = renderEnvironment(withConfig(environment, () => ({}))).manifests;
+    // With the same (possibly grown) quota: the service's own objects are all that is new.
+    const before = renderEnvironment(withConfig(environment, () => ({ environment: config.environment }))).manifests;
     const changed = before
       .filter((m) => {
         const after = manifests.find((n) => n.file === m.file);

@@ -13,7 +13,7 @@ import { publish } from '../lib/publish';
 import { readRenderedRef } from '../lib/rendered-tree';
 import { renderEnvironment } from '../lib/synth';
 import { runBuilt } from './cli';
-import { synthInto, unusedServiceName, urlEnvVarOf, withConfig } from './helpers';
+import { synthInto, unusedServiceName, urlEnvVarOf, withConfig, withServices } from './helpers';
 
 const IDENTITY = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
 
@@ -66,7 +66,7 @@ test('added and removed objects, in text and Markdown', () => {
   git(['commit', '--quiet', '-m', 'legacy'], { cwd: older, env: IDENTITY });
   const added = unusedServiceName('search-service');
   const changed = withConfig('prod', (c) => ({
-    services: [...c.services, { ...c.services[0], name: added, urlEnvVar: urlEnvVarOf(added), env: undefined, autoscaling: { maxReplicas: 3 } }],
+    ...withServices(c, { ...c.services[0], name: added, urlEnvVar: urlEnvVarOf(added), env: undefined }),
     callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: c.services[0].name, to: added }] },
   }));
   const port = platformConfig('prod').services[0].port;

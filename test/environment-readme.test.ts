@@ -4,7 +4,7 @@ import { environmentReadme, kindCounts, topologyMermaid } from '../lib/environme
 import { renderEnvironment } from '../lib/synth';
 import { synthSummary } from '../lib/synth-summary';
 import { platformConfig } from '../config';
-import { environmentNames, fifthService, rendered, withConfig } from './helpers';
+import { environmentNames, fifthService, rendered, withConfig, withServices } from './helpers';
 
 const SOURCE = { commit: '0123456789abcdef0123456789abcdef01234567', dirty: false };
 
@@ -61,10 +61,10 @@ test('the route labels say what matches and how the path is rewritten', () => {
 
 describe('a real change: a fifth service with a route, called by the api-gateway', () => {
   // At the default maxReplicas a fifth service outgrows prod's ResourceQuota (test/quota.test.ts).
-  const notification = { ...fifthService, autoscaling: { maxReplicas: 3 } };
+  const notification = fifthService;
   const before = platformConfig('prod');
   const after = withConfig('prod', (c) => ({
-    services: [...c.services, notification],
+    ...withServices(c, notification),
     routes: [{ name: 'notify', match: { prefix: '/api/notify/' }, rewrite: '/', service: notification.name }, ...c.routes],
     callGraph: {
       ...c.callGraph,

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environments, platformConfig } from '../config';
-import type { PlatformConfig, ServiceDefinition } from '../config/types';
+import type { PlatformConfig, ResourceQuotaSpec, ServiceDefinition } from '../config/types';
+import { formatNeed, quotaAllows, quotaNeeds, quotaWorkloads, type QuotaField } from '../lib/quota';
 import type { KubeObject, Manifest } from '../lib/manifest';
 import type { SourceRevision } from '../lib/environment-readme';
 import { renderEnvironment, writeEnvironment, type RenderResult } from '../lib/synth';
@@ -81,9 +82,29 @@ export const fifthService: ServiceDefinition = {
   urlEnvVar: urlEnvVarOf(fifthName),
   slowStart: true,
   secretEnv: { INTERNAL_API_SECRET: { secret: 'internal-api-secret', key: 'secret' } },
-  // Five replicas of one more service no longer fit prod's quota; three do (see quota.test.ts).
-  autoscaling: { maxReplicas: 3 },
 };
+
+/**
+ * The config with `extra` services added and, where the environment has a ResourceQuota, every
+ * dimension raised to what the platform then needs at full scale: fixtures that add a service test
+ * the service, not how much room today's quota has left (quota.test.ts tests that).
+ */
+export function withServices(config: PlatformConfig, ...extra: ServiceDefinition[]): PlatformConfig {
+  const services = [...config.services, ...extra];
+  const quota = config.environment.resourceQuota;
+  if (!quota) return { ...config, services };
+  const needs = quotaNeeds(quotaWorkloads({ ...config, services }));
+  const atLeast = (field: QuotaField) => {
+    const allows = quotaAllows(quota, field);
+    return allows.value !== undefined && allows.value >= needs[field] ? allows.written : formatNeed(field, needs[field]);
+  };
+  const roomy: ResourceQuotaSpec = {
+    requests: { cpu: atLeast('requests.cpu'), memory: atLeast('requests.memory') },
+    limits: { cpu: atLeast('limits.cpu'), memory: atLeast('limits.memory') },
+    pods: Math.max(quota.pods, needs.pods),
+  };
+  return { ...config, services, environment: { ...config.environment, resourceQuota: roomy } };
+}
 
 /** Deep copy of a config with some top-level parts replaced: the way tests feed synth bad or extra input. */
 export function withConfig(environment: string, change: (config: PlatformConfig) => Partial<PlatformConfig>): PlatformConfig {

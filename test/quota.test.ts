@@ -4,10 +4,10 @@
 // here the count is held against the rendered objects.
 import { platformConfig } from '../config';
 import type { PlatformConfig } from '../config/types';
-import { QUOTA_FIELDS, quotaAllows, quotaNeeds, quotaWorkloads } from '../lib/quota';
+import { formatNeed, QUOTA_FIELDS, quotaAllows, quotaNeeds, quotaWorkloads } from '../lib/quota';
 import { renderEnvironment } from '../lib/synth';
 import { formatFinding } from '../lib/validation/finding';
-import { cpuMillis, fifthService, memoryBytes, named, objects, ofKind, withConfig, workloads } from './helpers';
+import { cpuMillis, fifthService, memoryBytes, named, objects, ofKind, withConfig, withServices, workloads } from './helpers';
 
 test('prod ResourceQuota is the one platform.md describes', () => {
   const quota = named(objects('prod'), 'ResourceQuota', 'titanium-prod');
@@ -52,37 +52,56 @@ test('prod ResourceQuota fits every workload at its maximum during a rollout', (
   const config = platformConfig('prod');
   const needs = quotaNeeds(quotaWorkloads(config));
   for (const field of QUOTA_FIELDS) expect(needs[field]).toBeLessThanOrEqual(quotaAllows(config.environment.resourceQuota!, field).value!);
-  expect(needs).toEqual({ 'requests.cpu': 4700, 'requests.memory': 6.125 * 2 ** 30, 'limits.cpu': 13800, 'limits.memory': 16.5 * 2 ** 30, pods: 31 });
 });
 
-describe('a fifth service in prod', () => {
-  const allowed = (c: PlatformConfig, maxReplicas?: number) => ({
-    services: [...c.services, maxReplicas === undefined ? fifthService : { ...fifthService, autoscaling: { maxReplicas } }],
+describe('one more service in prod', () => {
+  // The extra service at the environment's default maxReplicas, or at its own.
+  const withExtra = (c: PlatformConfig, maxReplicas?: number) => ({
+    services: [...c.services, { ...fifthService, autoscaling: maxReplicas === undefined ? undefined : { maxReplicas } }],
   });
 
   test('at the default maxReplicas no longer fits: synth refuses, naming the quota field, the figures and the ways out', () => {
-    const errors = renderEnvironment(withConfig('prod', (c) => allowed(c))).findings.filter((f) => f.severity === 'error');
+    const crowded = withConfig('prod', (c) => withExtra(c));
+    const needs = quotaNeeds(quotaWorkloads(crowded))['limits.cpu'];
+    const allows = crowded.environment.resourceQuota!.limits.cpu;
+    expect(needs).toBeGreaterThan(cpuMillis(allows)); // the premise: five at 5 replicas overflow the CPU limit
+    const errors = renderEnvironment(crowded).findings.filter((f) => f.severity === 'error');
+    const perPod = quotaWorkloads(crowded).find((w) => w.name === fifthService.name)!.perPod['limits.cpu'];
+    const surge = crowded.environment.services.autoscaling.maxReplicas + 1;
     expect(errors.map(formatFinding)).toEqual([
-      'error   config/environments/prod.ts environment prod resourceQuota.limits.cpu: ' +
-        "expected the namespace's workloads at full scale to fit, got needs 16200m, allows 16 (every HPA at maxReplicas plus a surge pod, sidecars included: " +
-        'api-gateway 6 × 400m, auth-service 6 × 400m, user-service 6 × 400m, blog-service 6 × 400m, notification-service 6 × 400m, ' +
-        'redis 2 × 400m, postgresql 2 × 700m, load-generator 2 × 500m, load-spike 1 × 1000m). ' +
-        'Raise resourceQuota.limits.cpu in config/environments/prod.ts, or lower maxReplicas: ' +
-        'for one service with `autoscaling: { maxReplicas: N }` in config/services.ts, for all 5 with services.autoscaling.maxReplicas in config/environments/prod.ts [config]',
+      expect.stringMatching(
+        new RegExp(
+          `^error   config/environments/prod\\.ts environment prod resourceQuota\\.limits\\.cpu: expected the namespace's workloads at full scale to fit, ` +
+            `got needs ${formatNeed('limits.cpu', needs)}, allows ${allows} \\(every HPA at maxReplicas plus a surge pod, sidecars included: .*\\b${fifthService.name} ${surge} × ${perPod}m\\b.*\\)\\. ` +
+            'Raise resourceQuota\\.limits\\.cpu in config/environments/prod\\.ts, or lower maxReplicas: ' +
+            `for one service with \`autoscaling: \\{ maxReplicas: N \\}\` in config/services\\.ts, for all ${crowded.services.length} with services\\.autoscaling\\.maxReplicas in config/environments/prod\\.ts \\[config\\]$`,
+        ),
+      ),
     ]);
   });
 
-  test('with `autoscaling: { maxReplicas: 3 }` fits and renders', () => {
-    const result = renderEnvironment(withConfig('prod', (c) => allowed(c, 3)));
-    expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(result.manifests.length).toBeGreaterThan(0);
+  test('either way out works: raising the quota field to the need, or lowering maxReplicas', () => {
+    const crowded = withConfig('prod', (c) => withExtra(c));
+    const raised = withServices(withConfig('prod', () => ({})), { ...fifthService, autoscaling: undefined });
+    expect(renderEnvironment(raised).findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // Each replica less is one pod's worth less of every dimension.
+    const perPod = quotaWorkloads(crowded).find((w) => w.name === fifthService.name)!.perPod;
+    const lowered = quotaNeeds(quotaWorkloads(withConfig('prod', (c) => withExtra(c, 3))));
+    const before = quotaNeeds(quotaWorkloads(crowded));
+    const defaultMax = crowded.environment.services.autoscaling.maxReplicas;
+    for (const field of ['requests.cpu', 'limits.cpu', 'requests.memory', 'limits.memory'] as const) {
+      expect(before[field] - lowered[field]).toBe((defaultMax - 3) * perPod[field]);
+    }
+    expect(before.pods - lowered.pods).toBe(defaultMax - 3);
   });
 
   test('every dimension is checked: pods too', () => {
-    const crowded = withConfig('prod', (c) => ({ ...allowed(c, 3), environment: { ...c.environment, resourceQuota: { ...c.environment.resourceQuota!, pods: 30 } } }));
+    const fitting = withServices(withConfig('prod', () => ({})), fifthService);
+    const pods = quotaNeeds(quotaWorkloads(fitting)).pods;
+    const crowded = { ...fitting, environment: { ...fitting.environment, resourceQuota: { ...fitting.environment.resourceQuota!, pods: pods - 1 } } };
     const errors = renderEnvironment(crowded).findings.filter((f) => f.severity === 'error');
     expect(errors.map((e) => `${e.file} ${e.field}: ${e.message.slice(0, e.message.indexOf(' ('))}`)).toEqual([
-      "config/environments/prod.ts resourceQuota.pods: expected the namespace's workloads at full scale to fit, got needs 35, allows 30",
+      `config/environments/prod.ts resourceQuota.pods: expected the namespace's workloads at full scale to fit, got needs ${pods}, allows ${pods - 1}`,
     ]);
   });
 });
