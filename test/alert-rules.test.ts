@@ -14,7 +14,7 @@ const available = externalInput(
   `promtool ("${PROMTOOL}")`,
   spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' }).status === 0,
   'the promtool alert rule unit tests',
-  'export PATH="$(.ci/install-promtool "${TMPDIR:-/tmp}/promtool"):$PATH" (Debian/Ubuntu; or set PROMTOOL to a promtool binary)',
+  'export PATH="$(npm run --silent install-promtool -- "${TMPDIR:-/tmp}/promtool"):$PATH" (Debian/Ubuntu; or set PROMTOOL to a promtool binary)',
 );
 
 interface RuleSpec {
