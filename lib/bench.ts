@@ -97,3 +97,52 @@ export function startUpBreakdown(m: StartUpMedians): string[] {
     `The ${m.budget}× budget (${s(allowed)}) leaves ${s(Math.max(0, allowed - floor))} for loading, rendering, validating, asking git and writing; they take ${s(work)}.`,
   ];
 }
+
+/** What `npm run bench` measures: synth against the peer tool, or (`--tests`) the test suite's wall time. */
+export type BenchOptions =
+  | { readonly mode: 'synth'; readonly runs: number; readonly env: string; readonly budget: number; readonly rebuilds: number }
+  | { readonly mode: 'tests'; readonly runs: number; readonly budget: number };
+
+export interface BenchArguments {
+  readonly runs?: string;
+  readonly env?: string;
+  readonly budget?: string;
+  readonly rebuilds?: string;
+  readonly tests?: boolean;
+}
+
+/** The `npm test` budget, seconds: a change is tested in under a minute. */
+export const TESTS_BUDGET_SECONDS = 60;
+
+/**
+ * The options with their defaults, or what is wrong with them. --budget is a ratio to the peer tool
+ * for synth and seconds for --tests; --env and --rebuilds only mean something for synth.
+ */
+export function benchOptions(values: BenchArguments): BenchOptions | { readonly error: string } {
+  const runs = Number(values.runs ?? (values.tests ? '1' : '7'));
+  if (!Number.isInteger(runs) || runs < 1) return { error: '--runs must be a whole number ≥ 1' };
+  if (values.tests) {
+    const given = (['env', 'rebuilds'] as const).filter((name) => values[name] !== undefined);
+    if (given.length > 0) return { error: `${given.map((name) => `--${name}`).join(' and ')} only apply to the synth bench, not to --tests` };
+    const budget = Number(values.budget ?? TESTS_BUDGET_SECONDS);
+    if (!(budget > 0)) return { error: '--budget (seconds, with --tests) must be > 0' };
+    return { mode: 'tests', runs, budget };
+  }
+  const rebuilds = Number(values.rebuilds ?? '3');
+  const budget = Number(values.budget ?? '2.5');
+  if (!Number.isInteger(rebuilds) || rebuilds < 0 || !(budget > 0)) return { error: '--runs must be a whole number ≥ 1, --rebuilds ≥ 0 and --budget > 0' };
+  return { mode: 'synth', runs, env: values.env ?? 'prod', budget, rebuilds };
+}
+
+/** `npm test`'s wall time against its budget, and whether the inputs from outside were required. */
+export function formatTestsReport(seconds: readonly number[], budget: number, strict: boolean): string[] {
+  const sorted = [...seconds].sort((a, b) => a - b);
+  const middle = median(seconds);
+  const of = seconds.length === 1 ? 'one run' : `median of ${seconds.length} runs, ${sorted[0].toFixed(1)}–${sorted[sorted.length - 1].toFixed(1)} s`;
+  return [
+    `\`npm test\`: ${middle.toFixed(1)} s (${of}), ${middle <= budget ? 'within' : 'OVER'} the ${budget} s budget.`,
+    strict
+      ? 'TITANIUM_STRICT=1: the promtool and CRD tests ran (or failed).'
+      : 'TITANIUM_STRICT unset: tests whose outside inputs (promtool, the CRD files) are missing were skipped, and are not in this time.',
+  ];
+}

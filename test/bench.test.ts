@@ -1,7 +1,18 @@
 // The benchmark's arithmetic and set-up, and one real round of `npm run bench` (kubectl needed).
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
-import { alternatingSchedule, formatReport, kustomizationListing, median, ratioOf, startUpBreakdown, type BenchReport } from '../lib/bench';
+import {
+  alternatingSchedule,
+  benchOptions,
+  formatReport,
+  formatTestsReport,
+  kustomizationListing,
+  median,
+  ratioOf,
+  startUpBreakdown,
+  TESTS_BUDGET_SECONDS,
+  type BenchReport,
+} from '../lib/bench';
 import { ROOT } from './cli';
 
 test('median of odd and even counts, unsorted input', () => {
@@ -73,4 +84,37 @@ test('bad options are refused before anything runs', () => {
   const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '0'], { cwd: ROOT, encoding: 'utf8' });
   expect(run.status).toBe(2);
   expect(run.stderr).toContain('--runs must be a whole number');
+});
+
+test('options: the synth bench by default, --tests once against 60 s unless told otherwise', () => {
+  expect(benchOptions({})).toEqual({ mode: 'synth', runs: 7, env: 'prod', budget: 2.5, rebuilds: 3 });
+  expect(benchOptions({ runs: '3', env: 'dev', budget: '2', rebuilds: '0' })).toEqual({ mode: 'synth', runs: 3, env: 'dev', budget: 2, rebuilds: 0 });
+  expect(TESTS_BUDGET_SECONDS).toBe(60);
+  expect(benchOptions({ tests: true })).toEqual({ mode: 'tests', runs: 1, budget: 60 });
+  expect(benchOptions({ tests: true, runs: '3', budget: '90' })).toEqual({ mode: 'tests', runs: 3, budget: 90 });
+});
+
+test('options: what does not fit is refused with the reason', () => {
+  expect(benchOptions({ tests: true, runs: '0' })).toEqual({ error: '--runs must be a whole number ≥ 1' });
+  expect(benchOptions({ tests: true, runs: '1.5' })).toEqual({ error: '--runs must be a whole number ≥ 1' });
+  expect(benchOptions({ tests: true, budget: '-1' })).toEqual({ error: '--budget (seconds, with --tests) must be > 0' });
+  expect(benchOptions({ tests: true, env: 'dev', rebuilds: '1' })).toEqual({ error: '--env and --rebuilds only apply to the synth bench, not to --tests' });
+  expect(benchOptions({ rebuilds: '-1' })).toEqual({ error: '--runs must be a whole number ≥ 1, --rebuilds ≥ 0 and --budget > 0' });
+});
+
+test('the tests report: the median against the budget, and whether outside inputs were required', () => {
+  expect(formatTestsReport([41.23], 60, true)).toEqual([
+    '`npm test`: 41.2 s (one run), within the 60 s budget.',
+    'TITANIUM_STRICT=1: the promtool and CRD tests ran (or failed).',
+  ]);
+  const [line, strictness] = formatTestsReport([70, 50, 62], 60, false);
+  expect(line).toBe('`npm test`: 62.0 s (median of 3 runs, 50.0–70.0 s), OVER the 60 s budget.');
+  expect(strictness).toMatch(/^TITANIUM_STRICT unset: .* skipped/);
+});
+
+test('--tests with an option of the synth bench is refused before anything runs', () => {
+  const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--tests', '--rebuilds', '2'], { cwd: ROOT, encoding: 'utf8' });
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain('--rebuilds only apply to the synth bench, not to --tests');
+  expect(run.stderr).toContain('npm run bench -- --tests [--runs 1] [--budget 60]');
 });

@@ -1,7 +1,7 @@
 // The code scripts/build.cjs leaves out of the bundles (TRIMMED) is code the commands never run.
 // Checked against the installed packages, so a dependency update that starts using a trimmed module
 // fails here, not in a user's synth.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { goldenSignalsDashboard, type GoldenSignalsOptions } from '../lib/observability/golden-signals-dashboard';
@@ -20,13 +20,25 @@ const { TRIMMED, trimPlugin } = require('../scripts/build.cjs') as {
 const work = mkdtempSync(join(tmpdir(), 'titanium-trim-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Bundles `entry` as scripts/build.cjs does and loads the result. */
-async function bundle(entry: string): Promise<Bundled> {
+/** An entry written in the test: bundled from esbuild's stdin, resolving packages from the project. */
+interface Source {
+  readonly name: string;
+  readonly contents: string;
+}
+
+/**
+ * Bundles `entry` (a project file, or a Source) as scripts/build.cjs does and loads the result.
+ * A Source is never written to disk: a file in the system temp folder resolves no package (there is
+ * no node_modules above it), so it goes in on stdin with the project root as its folder.
+ */
+async function bundle(entry: string | Source): Promise<Bundled> {
   const esbuild = require('esbuild') as typeof import('esbuild');
   const outfile = join(work, `${readdirSync(work).length}.js`);
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: [entry],
+    ...(typeof entry === 'string'
+      ? { entryPoints: [entry] }
+      : { stdin: { contents: entry.contents, sourcefile: entry.name, resolveDir: ROOT, loader: 'ts' as const } }),
     outfile,
     bundle: true,
     platform: 'node',
@@ -55,8 +67,7 @@ function formatsNamedBySchemas(): Set<string> {
 
 describe('code left out of the bundles', () => {
   test('every trimmed request is one the installed packages make', async () => {
-    const validate = join(work, 'validate-entry.ts');
-    writeFileSync(validate, "export * from '@kubernetes-models/validate';\n");
+    const validate = { name: 'validate-entry.ts', contents: "export * from '@kubernetes-models/validate';\n" };
     const used = new Set([
       ...(await bundle(validate)).inputs,
       ...(await bundle('lib/observability/golden-signals-dashboard.ts')).inputs,
@@ -68,8 +79,7 @@ describe('code left out of the bundles', () => {
   });
 
   test('kubernetes-models still reports validation errors in English', async () => {
-    const validate = join(work, 'validate-errors.ts');
-    writeFileSync(validate, "export { runValidateFunc } from '@kubernetes-models/validate';\n");
+    const validate = { name: 'validate-errors.ts', contents: "export { runValidateFunc } from '@kubernetes-models/validate';\n" };
     const { runValidateFunc } = (await bundle(validate)).exports as { runValidateFunc: (fn: unknown, data: unknown) => void };
     const failing = Object.assign(() => false, {
       errors: [{ instancePath: '/spec/replicas', schemaPath: '#/type', keyword: 'type', params: { type: 'integer' } }],
@@ -80,8 +90,7 @@ describe('code left out of the bundles', () => {
   test('every format a kubernetes-models schema names is still defined, and none was trimmed', async () => {
     const named = formatsNamedBySchemas();
     expect(named.size).toBeGreaterThan(3); // int32, int64, byte, ...: the scan found them
-    const validate = join(work, 'validate-formats.ts');
-    writeFileSync(validate, "export { formats } from '@kubernetes-models/validate';\n");
+    const validate = { name: 'validate-formats.ts', contents: "export { formats } from '@kubernetes-models/validate';\n" };
     const { formats } = (await bundle(validate)).exports as { formats: Record<string, unknown> };
     expect([...named].filter((name) => !(name in formats))).toEqual([]);
     const draft2019 = Object.keys(require('ajv-formats-draft2019/formats/index.js') as object);
@@ -96,8 +105,7 @@ describe('code left out of the bundles', () => {
         .filter((file) => file.endsWith('.js'))
         .filter((file) => /require\("\.\.\/dashboardv2(beta1)?"\)/.test(readFileSync(join(sdk, folder, file), 'utf8')));
       const leftOut = new Set(onSchemaV2.flatMap((file) => Object.keys(require(join(sdk, folder, file)) as object)));
-      const entry = join(work, `grafana-${folder}.ts`);
-      writeFileSync(entry, `export * from '@grafana/grafana-foundation-sdk/${folder}';\n`);
+      const entry = { name: `grafana-${folder}.ts`, contents: `export * from '@grafana/grafana-foundation-sdk/${folder}';\n` };
       const bundled = Object.keys((await bundle(entry)).exports).sort();
       const installed = Object.keys(require(join(sdk, folder)) as object);
       expect({ folder, exports: bundled }).toEqual({ folder, exports: installed.filter((name) => !leftOut.has(name)).sort() });

@@ -10,6 +10,7 @@ interface Step {
   uses?: string;
   run?: string;
   env?: Record<string, string>;
+  with?: Record<string, string>;
 }
 interface Job {
   uses?: string;
@@ -113,4 +114,18 @@ test('an image-updated dispatch pins the tag through env (never interpolated int
   const runs = steps('image-updated.yml').filter((s) => s.run);
   expect(runs.map((s) => s.run)).toEqual(['npm ci', 'npm run set-image -- --commit --push "$SERVICE=$TAG"', 'gh workflow run deliver.yml --ref main']);
   expect(runs[1].env).toEqual({ SERVICE: '${{ github.event.client_payload.service }}', TAG: '${{ github.event.client_payload.tag }}' });
+});
+
+test('the gate gives the tests what they need from outside the repository, and makes a missing one fail', () => {
+  const verify = workflow('gate.yml').jobs.verify.steps!;
+  const index = (predicate: (step: Step) => boolean) => verify.findIndex(predicate);
+  const test = index((s) => s.run === 'npm test');
+  expect(verify[test].env).toEqual({ TITANIUM_STRICT: '1' });
+  const promtool = index((s) => s.run?.startsWith('npm run --silent install-promtool -- ') === true);
+  const cache = index((s) => s.uses?.startsWith('actions/cache@') === true);
+  const fetch = index((s) => s.run === 'npm run --silent fetch:crds');
+  expect([promtool, cache, fetch].every((i) => i >= 0 && i < test)).toBe(true);
+  expect(cache).toBeLessThan(fetch);
+  // the cache holds what fetch:crds writes, under a key that changes with the pins
+  expect(verify[cache].with).toEqual({ path: '~/.cache/titanium/crds', key: "titanium-crds-${{ hashFiles('lib/crds.lock.json') }}" });
 });

@@ -1,0 +1,173 @@
+// Pure parts of `npm run ci:local`: which steps of a workflow job run locally and with what, the
+// handful of `${{ }}` expressions a local run can answer, GitHub's file commands ($GITHUB_ENV), and
+// the report. scripts/ci-local.ts clones, runs and times.
+import { parse } from 'yaml';
+
+interface RawStep {
+  name?: string;
+  id?: string;
+  run?: string;
+  uses?: string;
+  if?: string | boolean;
+  env?: Record<string, unknown>;
+  shell?: string;
+  'working-directory'?: string;
+  'continue-on-error'?: boolean;
+}
+interface RawJob {
+  name?: string;
+  env?: Record<string, unknown>;
+  steps?: RawStep[];
+  defaults?: { run?: { shell?: string; 'working-directory'?: string } };
+}
+interface RawWorkflow {
+  on?: { workflow_call?: { inputs?: Record<string, { default?: unknown }> } } | unknown;
+  env?: Record<string, unknown>;
+  jobs?: Record<string, RawJob>;
+}
+
+/** A step as a local run sees it: run it (a bash script) or list it as skipped, with why. */
+export type PlannedStep =
+  | {
+      readonly kind: 'run';
+      readonly name: string;
+      readonly script: string;
+      /** Workflow, job and step `env:`, in that order of precedence, expressions substituted. */
+      readonly env: Readonly<Record<string, string>>;
+      readonly shell: 'bash' | 'sh';
+      readonly workingDirectory?: string;
+      readonly continueOnError: boolean;
+    }
+  | { readonly kind: 'skip'; readonly name: string; readonly reason: string };
+
+export interface Plan {
+  readonly job: string;
+  readonly steps: readonly PlannedStep[];
+}
+
+/**
+ * Values for the expressions a local run knows: `inputs.<name>` (the workflow_call defaults), and
+ * those the caller passes (`github.workspace`, `runner.temp`, `runner.os`, `github.sha`).
+ */
+export type Known = Readonly<Record<string, string>>;
+
+const EXPRESSION = /\$\{\{\s*(.*?)\s*\}\}/g;
+
+/** `text` with every known `${{ x }}` replaced; the expressions it could not answer. */
+export function substitute(text: string, known: Known): { text: string; unknown: string[] } {
+  const unknown: string[] = [];
+  const replaced = text.replace(EXPRESSION, (whole, expression: string) => {
+    if (Object.prototype.hasOwnProperty.call(known, expression)) return known[expression];
+    unknown.push(whole);
+    return whole;
+  });
+  return { text: replaced, unknown };
+}
+
+/**
+ * A step's `if:` when every step before it succeeded (a local run stops at the first failure):
+ * the status functions, alone or negated; undefined for anything else.
+ */
+export function evaluateIf(condition: string | boolean | undefined): boolean | undefined {
+  if (condition === undefined || condition === true) return true;
+  if (condition === false) return false;
+  const expression = condition.trim().replace(/^\$\{\{\s*([\s\S]*?)\s*\}\}$/, '$1').trim();
+  const status: Record<string, boolean> = { 'success()': true, 'always()': true, 'cancelled()': false, 'failure()': false, true: true, false: false };
+  if (expression in status) return status[expression];
+  const negated = /^!\s*(.+)$/.exec(expression);
+  if (negated && negated[1].trim() in status) return !status[negated[1].trim()];
+  return undefined;
+}
+
+/** The workflow_call inputs' defaults, as `inputs.<name>` values ('' when there is none). */
+export function inputDefaults(workflow: RawWorkflow): Record<string, string> {
+  const on = workflow.on as { workflow_call?: { inputs?: Record<string, { default?: unknown }> } } | undefined;
+  const inputs = (on && typeof on === 'object' && on.workflow_call?.inputs) || {};
+  return Object.fromEntries(Object.entries(inputs).map(([name, input]) => [`inputs.${name}`, String(input?.default ?? '')]));
+}
+
+const stepName = (step: RawStep): string =>
+  step.name ?? (step.run !== undefined ? step.run.trim().split('\n')[0] : (step.uses ?? 'step').replace(/@[0-9a-f]{40}$/, ''));
+
+/** The steps of `job` (default: the workflow's first job), planned for a local run. */
+export function planJob(workflowText: string, known: Known, job?: string): Plan {
+  const workflow = parse(workflowText) as RawWorkflow;
+  const jobs = workflow.jobs ?? {};
+  const id = job ?? Object.keys(jobs)[0];
+  const raw = id === undefined ? undefined : jobs[id];
+  if (!raw) throw new Error(`no job ${job ? `"${job}"` : ''} in the workflow (jobs: ${Object.keys(jobs).join(', ') || 'none'})`);
+  if (!raw.steps) throw new Error(`job "${id}" has no steps (it calls a reusable workflow?)`);
+  const values = { ...inputDefaults(workflow), ...known };
+  const steps = raw.steps.map((step): PlannedStep => {
+    const name = stepName(step);
+    if (step.run === undefined) return { kind: 'skip', name, reason: `uses ${step.uses ?? 'nothing'}` };
+    const condition = evaluateIf(step.if);
+    if (condition === undefined) return { kind: 'skip', name, reason: `if: ${String(step.if)} cannot be evaluated locally` };
+    if (!condition) return { kind: 'skip', name, reason: `if: ${String(step.if)} is false` };
+    const shell = step.shell ?? raw.defaults?.run?.shell ?? 'bash';
+    if (shell !== 'bash' && shell !== 'sh') return { kind: 'skip', name, reason: `shell: ${shell} is not run locally` };
+    const unknown: string[] = [];
+    const sub = (text: string) => {
+      const result = substitute(text, values);
+      unknown.push(...result.unknown);
+      return result.text;
+    };
+    const env = Object.fromEntries(
+      Object.entries({ ...workflow.env, ...raw.env, ...step.env }).map(([key, value]) => [key, sub(String(value))]),
+    );
+    const script = sub(step.run);
+    const directory = step['working-directory'] ?? raw.defaults?.run?.['working-directory'];
+    const workingDirectory = directory === undefined ? undefined : sub(directory);
+    if (unknown.length > 0) return { kind: 'skip', name, reason: `needs ${[...new Set(unknown)].join(', ')}, not known locally` };
+    return { kind: 'run', name, script, env, shell, workingDirectory, continueOnError: step['continue-on-error'] === true };
+  });
+  return { job: id, steps };
+}
+
+/** `KEY=value` lines and `KEY<<DELIMITER` blocks of a $GITHUB_ENV file. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const block = /^([^=<\s]+)<<(.+)$/.exec(line);
+    if (block) {
+      const body: string[] = [];
+      for (i++; i < lines.length && lines[i] !== block[2]; i++) body.push(lines[i]);
+      env[block[1]] = body.join('\n');
+    } else if (line.includes('=')) {
+      env[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    }
+  }
+  return env;
+}
+
+/** Folders a step added to $GITHUB_PATH, in the order they take in PATH (the last added first). */
+export const parsePathFile = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .reverse();
+
+export interface StepResult {
+  readonly name: string;
+  readonly result: 'ok' | 'failed' | 'skipped' | 'not run';
+  readonly seconds?: number;
+  /** Exit status of a failed step, or why a step was skipped. */
+  readonly detail?: string;
+}
+
+const seconds = (value: number | undefined) => (value === undefined ? '' : `${value.toFixed(1)} s`).padStart(8);
+
+/** One line per step (result, wall time, name), and the total. */
+export function formatSummary(results: readonly StepResult[], totalSeconds: number): string[] {
+  const lines = results.map((r) => `${r.result.padEnd(8)}${seconds(r.seconds)}  ${r.name}${r.detail ? `  (${r.detail})` : ''}`);
+  const count = (result: StepResult['result']) => results.filter((r) => r.result === result).length;
+  const failed = results.find((r) => r.result === 'failed');
+  return [
+    ...lines,
+    `total   ${seconds(totalSeconds)}  ${count('ok')} ok, ${count('failed')} failed, ${count('skipped')} skipped${count('not run') ? `, ${count('not run')} not run` : ''}`,
+    ...(failed ? [`error   step "${failed.name}" failed (${failed.detail})`] : []),
+  ];
+}
