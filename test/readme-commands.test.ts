@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './cli';
 import { codeBlocks, readReadme } from './recipe';
+import { externalInput } from './strict';
 
 /** Shell commands of the README's `sh` blocks that call kubectl: continuations joined, comments dropped. */
 function kubectlCommands(readme: string): string[] {
@@ -18,13 +19,12 @@ function kubectlCommands(readme: string): string[] {
     .filter((line) => /(^|\s|\$\()kubectl\s/.test(line) && !line.includes('://'));
 }
 
-const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-const haveKubectl = kubectl.status === 0;
-if (!haveKubectl) {
-  const note = 'README kubectl commands not checked: kubectl is not installed (apt-get install kubectl, or see kubernetes.io)';
-  if (process.env.TITANIUM_STRICT) throw new Error(note);
-  console.warn(note);
-}
+const haveKubectl = externalInput(
+  'kubectl',
+  spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0,
+  "the checks of the README's kubectl commands",
+  'install any kubectl (kubernetes.io lists the packages)',
+);
 
 const CONNECTING = /The connection to the server \S+ was refused|connection refused|dial tcp|Unable to connect to the server|couldn't get current server API group list/;
 
