@@ -1,4 +1,4 @@
-// `npm run test:recipe`: the README's "Adding a service" recipe followed literally on a copy of the
+// `npm run test:e2e`: the README's "Adding a service" recipe followed literally on a copy of the
 // project (its files as they are now, no ../shared beside it), with a name of the test's own, then
 // the README's commands run there: synth renders the new service and the whole test suite passes
 // without a test being edited. Slow (a full `npm test` in the copy), so not part of `npm test`.

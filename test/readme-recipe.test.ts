@@ -1,6 +1,6 @@
 // The README's "Adding a service" recipe, read from the README: its blocks say where they go, they
 // apply to today's config files and the name it uses is free. test/readme-recipe.e2e.ts (`npm run
-// test:recipe`) follows it on a copy of the project and runs the README's commands there.
+// test:e2e`) follows it on a copy of the project and runs the README's commands there.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unusedServiceName } from './helpers';

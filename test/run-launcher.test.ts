@@ -2,11 +2,10 @@
 // it is now (rebuilt after an edit, never a stale code cache, even for an edit that keeps the bundle's
 // length or a cache written late by a run that overlapped the rebuild), gets its arguments, runs as
 // the main module, and succeeds when the cache cannot be written. Type errors stop a rebuild with the
-// compiler's message and run nothing, down to a typo in a copy of the real project's config.
+// compiler's message and run nothing (on the real project's config: synth-typecheck.e2e.ts).
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -151,61 +150,3 @@ describe('node scripts/run.cjs <entry>', () => {
     expect(run.stdout).toBe('v5\n');
   });
 });
-
-/** The project's sources (not its tests, build/ or output) in a temporary folder, its packages linked. */
-function projectCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'titanium-typecheck-'));
-  for (const path of ['main.ts', 'package.json', 'tsconfig.json', 'charts', 'config', 'imports', 'lib', 'scripts']) {
-    cpSync(join(ROOT, path), join(dir, path), { recursive: true });
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
-}
-
-/** Every file under `root` with its bytes. */
-function tree(root: string): Record<string, string> {
-  return Object.fromEntries(
-    (readdirSync(root, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
-      .filter((entry) => entry.isFile())
-      .map((entry) => join(entry.parentPath, entry.name))
-      .sort()
-      .map((path) => [path.slice(root.length + 1), readFileSync(path, 'base64')]),
-  );
-}
-
-describe('npm run synth on a config with a misspelled field', () => {
-  const dir = projectCopy();
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const synth = () => spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: dir, encoding: 'utf8' });
-
-  test('exits 1 with the compiler\'s message, its place in config/services.ts, and leaves dist/ and argocd/ as they were', () => {
-    const first = synth();
-    expect(first.stderr).toBe('');
-    expect(first.status).toBe(0);
-    const before = { dist: tree(join(dir, 'dist')), argocd: tree(join(dir, 'argocd')), build: tree(join(dir, 'build')) };
-    expect(Object.keys(before.dist).length).toBeGreaterThan(10);
-
-    const services = join(dir, 'config', 'services.ts');
-    const source = readFileSync(services, 'utf8');
-    const at = source.indexOf("healthPath: '/health'");
-    const line = source.slice(0, at).split('\n').length;
-    const column = at - source.lastIndexOf('\n', at - 1);
-    writeFileSync(services, source.slice(0, at) + 'helthPath' + source.slice(at + 'healthPath'.length));
-
-    const run = synth();
-    expect(run.status).toBe(1);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain(
-      `config/services.ts:${line}:${column} - error TS2561: Object literal may only specify known properties, but 'helthPath' does not exist in type 'ServiceDefinition'. Did you mean to write 'healthPath'?`,
-    );
-    expect(run.stderr).not.toMatch(/^\s+at /m);
-    expect(run.stderr).not.toContain('TypeError');
-    expect(tree(join(dir, 'dist'))).toEqual(before.dist);
-    expect(tree(join(dir, 'argocd'))).toEqual(before.argocd);
-    // Nothing rebuilt: only the compiler's own record of what it checked may change.
-    const { 'main.tsbuildinfo': _checked, ...built } = tree(join(dir, 'build'));
-    const { 'main.tsbuildinfo': _before, ...builtBefore } = before.build;
-    expect(built).toEqual(builtBefore);
-  }, 180_000);
-});
-
