@@ -7,6 +7,9 @@ import type { PlatformConfig } from '../config/types';
 import { renderEnvironment, synthEnvironment, SynthError } from '../lib/synth';
 import { images } from '../config/images';
 import { formatFinding, type Finding } from '../lib/validation/finding';
+import { platformConfig } from '../config';
+import { ingressEdges } from '../config/call-graph';
+import { meshPeers } from '../lib/mesh/call-graph';
 import { withConfig } from './helpers';
 
 type Change = (c: PlatformConfig) => Partial<PlatformConfig>;
@@ -14,7 +17,13 @@ type Change = (c: PlatformConfig) => Partial<PlatformConfig>;
 const service = (c: PlatformConfig, name: string, change: object) => c.services.map((s) => (s.name === name ? { ...s, ...change } : s));
 const env = (c: PlatformConfig, change: object): Partial<PlatformConfig> => ({ environment: { ...c.environment, ...change } });
 
-const KNOWN_PEERS = 'api-gateway, auth-service, blog-service, istio-ingressgateway, load-generator, postgresql, prometheus, redis, user-service';
+// Expectations that name the config's own lists are derived from it: adding a service or an edge
+// (the README's recipe) changes the lists, not what the messages say about them.
+const prod = platformConfig('prod');
+const KNOWN_PEERS = [...meshPeers(prod).keys()].sort().join(', ');
+const SERVICE_NAMES = prod.services.map((s) => s.name).join(', ');
+/** The index the next edge appended to the call graph has in config/call-graph.ts, which does not list the derived ingress edges. */
+const NEXT_WRITTEN_EDGE = prod.callGraph.edges.length - ingressEdges.length;
 
 // [case, change, file, field, message]: the whole message, as synth prints it after `file object field: `.
 const CASES: [string, Change, string, string, string][] = [
@@ -23,7 +32,7 @@ const CASES: [string, Change, string, string, string][] = [
     'a call-graph edge to an unknown service',
     (c) => ({ callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: 'api-gateway', to: 'payment-service' }] } }),
     'config/call-graph.ts',
-    'edges[10].to',
+    `edges[${NEXT_WRITTEN_EDGE}].to`,
     `'api-gateway' → 'payment-service': expected a workload or external peer (known: ${KNOWN_PEERS}), got 'payment-service'`,
   ],
   [
@@ -110,7 +119,7 @@ const CASES: [string, Change, string, string, string][] = [
     (c) => ({ routes: [...c.routes.slice(0, 5), { ...c.routes[5], service: 'frontend' }] }),
     'config/routes.ts',
     'routes[5].service',
-    "expected one of the HTTP services of config/services.ts (api-gateway, auth-service, user-service, blog-service), got 'frontend'",
+    `expected one of the HTTP services of config/services.ts (${SERVICE_NAMES}), got 'frontend'`,
   ],
   [
     'a route path without its leading /',
@@ -208,7 +217,7 @@ describe('an image tag is reported where it is written: config/images.ts', () =>
 test('a duplicate of an edge derived from the routes is named by its place among the edges written', () => {
   const errors = configErrors((c) => ({ callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: 'istio-ingressgateway', to: 'blog-service' }] } }));
   expect(errors.map((e) => `${e.file} ${e.field}: ${e.message}`)).toEqual([
-    "config/call-graph.ts edges[10]: 'istio-ingressgateway' → 'blog-service': expected each edge once, got it again (already an edge derived from config/routes.ts (...ingressEdges))",
+    `config/call-graph.ts edges[${NEXT_WRITTEN_EDGE}]: 'istio-ingressgateway' → 'blog-service': expected each edge once, got it again (already an edge derived from config/routes.ts (...ingressEdges))`,
   ]);
 });
 

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { commitIdentity } from '../lib/git';
 import { ROOT } from './cli';
 import { applyEdit, parseRecipe, readReadme, renamed } from './recipe';
 
@@ -21,6 +22,11 @@ function copyOfProject(): string {
     copyFileSync(join(ROOT, file), join(copy, file));
   }
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  // A checkout, as a person following the README has: synth records the commit it renders.
+  for (const args of [['init', '--quiet'], ['add', '--all'], ['commit', '--quiet', '--message', 'the project as it is']]) {
+    const run = spawnSync('git', args, { cwd: copy, encoding: 'utf8', env: { ...process.env, ...commitIdentity(copy) } });
+    if (run.status !== 0) throw new Error(`git ${args[0]} failed: ${run.stderr}`);
+  }
   return copy;
 }
 
