@@ -1,7 +1,8 @@
 // `npm run test:e2e`: the README's "Adding a service" recipe followed literally on a copy of the
-// project (its files as they are now, no ../shared beside it), with a name of the test's own, then
-// the README's commands run there: synth renders the new service and the whole test suite passes
-// without a test being edited. Slow (a full `npm test` in the copy), so not part of `npm test`.
+// project (its files as they are now, no ../shared beside it), then the README's commands run there:
+// synth renders the new service and the whole test suite passes without a test being edited. Once
+// with the README's own name, once with another. Slow (a full `npm test` in the copy each time), so
+// not part of `npm test`.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,9 @@ import { commitIdentity } from '../lib/git';
 import { ROOT } from './cli';
 import { applyEdit, parseRecipe, readReadme, renamed } from './recipe';
 
-const NAME = 'recipe-check-service';
-
+const README_RECIPE = parseRecipe(readReadme());
+// The name the README uses, as a newcomer types it, and one of the test's own.
+const NAMES = [README_RECIPE.exampleName, 'recipe-check-service'];
 /** The project's tracked and new files as they are in the working tree, with its installed packages. */
 function copyOfProject(): string {
   const copy = join(mkdtempSync(join(tmpdir(), 'titanium-recipe-')), 'project');
@@ -30,8 +32,8 @@ function copyOfProject(): string {
   return copy;
 }
 
-test(`the "Adding a service" recipe, followed with the name ${NAME}, is green`, () => {
-  const recipe = renamed(parseRecipe(readReadme()), NAME);
+test.each(NAMES)('the "Adding a service" recipe, followed with the name %s, is green', (NAME) => {
+  const recipe = renamed(README_RECIPE, NAME);
   const copy = copyOfProject();
   try {
     for (const edit of recipe.edits) {

@@ -1,7 +1,7 @@
-// The README's "Adding a service" recipe, read from the README: its blocks say where they go, they
-// apply to today's config files. (Fixtures that add a service pick a name the config does not use, so
-// following the recipe, with its name or any other, never collides with them.) test/readme-recipe.e2e.ts (`npm run
-// test:e2e`) follows it on a copy of the project and runs the README's commands there.
+// The README's "Adding a service" recipe, read from the README: its blocks say where they go and
+// apply to today's config files. Fixtures that add a service pick a name the config does not use, so
+// following the recipe, with its name or any other, never collides with them. readme-recipe.e2e.ts
+// (`npm run test:e2e`) follows it on a copy of the project and runs the README's commands there.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './cli';
