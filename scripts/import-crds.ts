@@ -11,7 +11,7 @@
 // kubernetes-models' type declarations) and of these CRDs, which validation walks to find unknown
 // fields, wrong types and values outside an enum.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +33,9 @@ interface Crd {
 /** Structural schemas as stable JSON: sorted keys, one line per shape is too long; two-space indent. */
 function schemasJson(crds: readonly Crd[]): string {
   const ts = require('typescript') as typeof import('typescript');
-  const kubernetes = kubernetesShapes(ts, resolve('node_modules/kubernetes-models'));
+  // The real path: the compiler resolves imports to real paths, and names types by their place
+  // relative to this folder, so a linked node_modules (a copy of the project, pnpm) names them alike.
+  const kubernetes = kubernetesShapes(ts, realpathSync(resolve('node_modules/kubernetes-models')));
   const sorted = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(sorted)
