@@ -18,7 +18,7 @@ interface Job {
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   steps?: Step[];
-  with?: Record<string, string>;
+  with?: Record<string, unknown>;
 }
 interface Workflow {
   on: Record<string, unknown>;
@@ -93,6 +93,16 @@ test('the gate tests, renders every environment, scans config (SARIF) and images
   const trivy = all.find((s) => s.uses?.startsWith('aquasecurity/trivy-action@')) as Step & { with: Record<string, string> };
   expect(trivy.with).toMatchObject({ 'scan-type': 'config', 'scan-ref': 'dist', format: 'sarif' });
   expect(all.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))).toBe(true);
+});
+
+test('pull requests also run the whole-command tests in a job of their own; delivery does not wait for them', () => {
+  const gate = workflow('gate.yml') as Workflow & { on: { workflow_call: { inputs: Record<string, { default: unknown }> } } };
+  expect(gate.on.workflow_call.inputs.e2e.default).toBe(false);
+  const e2e = gate.jobs.e2e as Job & { if?: string };
+  expect(e2e.if).toBe('${{ inputs.e2e }}');
+  expect(e2e.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm run test:e2e']);
+  expect(workflow('pull-request.yml').jobs.gate.with).toEqual({ e2e: true });
+  expect(workflow('deliver.yml').jobs.gate.with).toBeUndefined();
 });
 
 test('delivery: push to main or by hand; the gate, then publish of main only, one run at a time in order', () => {
