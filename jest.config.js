@@ -7,7 +7,7 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
-  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   // Two workers even on two cores: many tests wait on git, promtool and the built commands.
   maxWorkers: 2,
 };

@@ -3,11 +3,11 @@
 // environment is rendered and checked before any is written, so a refused run changes nothing.
 import { parseArgs } from 'node:util';
 import { platformConfig } from './config';
-import { ENV_OPTION, envUsage, selectEnvironments } from './lib/environment-args';
-import { sourceRevision } from './lib/source-revision';
-import type * as Synth from './lib/synth';
-import type * as SynthSummary from './lib/synth-summary';
-import { countBySeverity, formatFinding } from './lib/validation/finding';
+import { ENV_OPTION, envUsage, selectEnvironments } from './tooling/environment-args';
+import { sourceRevision } from './synth/source-revision';
+import type * as Synth from './synth/synth';
+import type * as SynthSummary from './synth/synth-summary';
+import { countBySeverity, formatFinding } from './validation/finding';
 
 const USAGE = `usage: npm run synth -- [--env <name>|all]... [--out <dir>] [--argocd-out <dir>]
 ${envUsage()}
@@ -40,8 +40,8 @@ async function main(argv: string[]): Promise<number> {
   // starts before the renderer is loaded: starting a process is cheapest while this one is small,
   // and git then runs while the code loads and the environments render.
   const source = sourceRevision(__dirname);
-  const { renderEnvironment, writeEnvironment } = require('./lib/synth') as typeof Synth;
-  const { synthSummary } = require('./lib/synth-summary') as typeof SynthSummary;
+  const { renderEnvironment, writeEnvironment } = require('./synth/synth') as typeof Synth;
+  const { synthSummary } = require('./synth/synth-summary') as typeof SynthSummary;
   const { names, problems } = selectEnvironments(values.env);
   if (problems.length > 0) {
     for (const problem of problems) console.error(`error   ${problem}`);

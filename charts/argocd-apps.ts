@@ -1,9 +1,9 @@
 import type { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/types';
-import { PlatformProject, type PlatformProjectProps } from '../lib/argocd/app-project';
-import { GitOpsApplication } from '../lib/argocd/gitops-application';
-import type { HelmRelease } from '../lib/argocd/helm-release';
-import { PlatformChart } from '../lib/platform-chart';
+import { PlatformProject, type PlatformProjectProps } from '../constructs/argocd/app-project';
+import { GitOpsApplication } from '../constructs/argocd/gitops-application';
+import type { HelmRelease } from '../constructs/argocd/helm-release';
+import { PlatformChart } from '../constructs/platform-chart';
 
 export const ARGOCD_APPS = 'argocd-apps';
 

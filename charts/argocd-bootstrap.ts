@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/types';
-import { PlatformProject, type PlatformProjectProps } from '../lib/argocd/app-project';
-import { ArgoCdSettings } from '../lib/argocd/argocd-settings';
-import { GitOpsApplication } from '../lib/argocd/gitops-application';
+import { PlatformProject, type PlatformProjectProps } from '../constructs/argocd/app-project';
+import { ArgoCdSettings } from '../constructs/argocd/argocd-settings';
+import { GitOpsApplication } from '../constructs/argocd/gitops-application';
 import { ARGOCD_APPS } from './argocd-apps';
 
 export interface ArgoBootstrapChartProps {

@@ -2,14 +2,14 @@ import type { Construct } from 'constructs';
 import { syncWaves } from '../config/delivery';
 import { observability } from '../config/observability';
 import type { PlatformConfig } from '../config/types';
-import { standardLabels } from '../lib/labels';
-import { platformAlertRules } from '../lib/observability/alert-rules';
-import { goldenSignalsDashboard } from '../lib/observability/golden-signals-dashboard';
-import { GrafanaDashboard } from '../lib/observability/grafana-dashboard';
-import { PlatformAlertRules } from '../lib/observability/platform-alert-rules';
-import { ServiceScrape } from '../lib/observability/service-scrape';
-import { SidecarMetricsMonitor } from '../lib/observability/sidecar-metrics-monitor';
-import { PlatformChart } from '../lib/platform-chart';
+import { standardLabels } from '../constructs/labels';
+import { platformAlertRules } from '../constructs/observability/alert-rules';
+import { goldenSignalsDashboard } from '../constructs/observability/golden-signals-dashboard';
+import { GrafanaDashboard } from '../constructs/observability/grafana-dashboard';
+import { PlatformAlertRules } from '../constructs/observability/platform-alert-rules';
+import { ServiceScrape } from '../constructs/observability/service-scrape';
+import { SidecarMetricsMonitor } from '../constructs/observability/sidecar-metrics-monitor';
+import { PlatformChart } from '../constructs/platform-chart';
 
 export interface MonitoringChartProps {
   readonly config: PlatformConfig;

@@ -2,8 +2,8 @@ import type { Construct } from 'constructs';
 import { syncWaves } from '../config/delivery';
 import { platformNamespaces } from '../config/namespaces';
 import type { PlatformConfig } from '../config/types';
-import { PlatformChart } from '../lib/platform-chart';
-import { PlatformNamespace } from '../lib/platform-namespace';
+import { PlatformChart } from '../constructs/platform-chart';
+import { PlatformNamespace } from '../constructs/platform-namespace';
 
 export interface NamespacesChartProps {
   readonly config: PlatformConfig;

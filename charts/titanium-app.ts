@@ -1,17 +1,17 @@
 import type { Construct } from 'constructs';
 import { syncWaves } from '../config/delivery';
 import type { PlatformConfig } from '../config/types';
-import { dataChecksum, sharedEnvironment } from '../lib/env-contract';
-import { k8s } from '../lib/k8s';
-import { standardLabels } from '../lib/labels';
-import { workloadAccess, meshPeers } from '../lib/mesh/call-graph';
-import { IngressRoutes, type RouteTarget } from '../lib/mesh/ingress-routes';
-import { NamespaceZeroTrust } from '../lib/mesh/namespace-zero-trust';
-import { LoadGenerator } from '../lib/load-generator';
-import { Microservice } from '../lib/microservice';
-import { PlatformChart } from '../lib/platform-chart';
-import { Postgresql } from '../lib/postgresql';
-import { Redis } from '../lib/redis';
+import { dataChecksum, sharedEnvironment } from '../constructs/workloads/env-contract';
+import { k8s } from '../constructs/k8s';
+import { standardLabels } from '../constructs/labels';
+import { workloadAccess, meshPeers } from '../constructs/mesh/call-graph';
+import { IngressRoutes, type RouteTarget } from '../constructs/mesh/ingress-routes';
+import { NamespaceZeroTrust } from '../constructs/mesh/namespace-zero-trust';
+import { LoadGenerator } from '../constructs/workloads/load-generator';
+import { Microservice } from '../constructs/workloads/microservice';
+import { PlatformChart } from '../constructs/platform-chart';
+import { Postgresql } from '../constructs/workloads/postgresql';
+import { Redis } from '../constructs/workloads/redis';
 
 export interface TitaniumAppChartProps {
   readonly config: PlatformConfig;

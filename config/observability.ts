@@ -1,5 +1,5 @@
 // What the monitoring stack watches and promises: one place for the SLO, the alert thresholds and the
-// dashboard's identity. The queries themselves are built in lib/observability/queries.ts.
+// dashboard's identity. The queries themselves are built in constructs/observability/queries.ts.
 
 export const observability = {
   namespace: 'monitoring',

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { yamlFiles } from '../lib/read-manifests';
+import { yamlFiles } from '../validation/read-manifests';
 import {
   alternatingSchedule,
   benchOptions,
@@ -32,7 +32,7 @@ import {
   type BenchArguments,
   type BenchOptions,
   type BenchReport,
-} from '../lib/bench';
+} from '../tooling/bench';
 
 const USAGE = 'usage: npm run bench -- [--runs 7] [--env prod] [--budget 2.5] [--rebuilds 3]\n       npm run bench -- --tests [--runs 1] [--budget 60]';
 

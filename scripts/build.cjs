@@ -30,7 +30,7 @@ const CHANGED_DURING_BUILD = 'changed during the build';
  * Code the commands never run, left out of the bundles the way webpack's IgnorePlugin leaves out
  * moment's locales: every byte is read, deserialized and often evaluated on every run. Each entry
  * names the request it replaces, the importer it applies to, what stands in and why;
- * test/bundle-trim.test.ts proves each one safe against the installed packages.
+ * test/scripts/bundle-trim.test.ts proves each one safe against the installed packages.
  */
 const TRIMMED = [
   {

@@ -25,7 +25,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatSummary, parseEnvFile, parsePathFile, planJob, type StepResult } from '../lib/ci-local';
+import { formatSummary, parseEnvFile, parsePathFile, planJob, type StepResult } from '../tooling/ci-local';
 
 const USAGE = 'usage: npm run ci:local -- [--keep] [--job <id>] [--workflow <file in the repository>] [--repo <folder>]';
 

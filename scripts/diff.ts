@@ -1,16 +1,16 @@
 // `npm run diff [-- --base <git ref>] [--env <name>|all]... [--format text|markdown]`
 // What would change on the deploy branch: the working tree's render against the rendered objects at
 // a git ref (default: the deploy branch, `origin/deploy` or else `deploy`), object by object. The
-// environments are synth's and publish:deploy's (lib/environment-args.ts): without --env, the default
+// environments are synth's and publish:deploy's (tooling/environment-args.ts): without --env, the default
 // environment only.
 import { parseArgs } from 'node:util';
 import { platformConfig } from '../config';
 import { delivery } from '../config/delivery';
-import { ENV_OPTION, envUsage, selectEnvironments } from '../lib/environment-args';
-import { diffObjects, formatMarkdown, formatText } from '../lib/object-diff';
-import { appOf } from '../lib/manifest';
-import { readRenderedRef, refExists, renderedPathsAt } from '../lib/rendered-tree';
-import { renderEnvironment } from '../lib/synth';
+import { ENV_OPTION, envUsage, selectEnvironments } from '../tooling/environment-args';
+import { diffObjects, formatMarkdown, formatText } from '../tooling/object-diff';
+import { appOf } from '../validation/manifest';
+import { readRenderedRef, refExists, renderedPathsAt } from '../tooling/rendered-tree';
+import { renderEnvironment } from '../synth/synth';
 
 /** Where the deploy branch is looked for, in order, when --base is not given. */
 const DEPLOY_REFS = [`origin/${delivery.deployBranch}`, delivery.deployBranch];

@@ -1,6 +1,6 @@
 // `npm run fetch:crds [-- --out <folder>] [--mirror <url or folder>]`: downloads the upstream CRD
 // files imports/ is generated from (the pinned URLs of cdk8s.yaml, listed with their sha256 in
-// lib/crds.lock.json) into a folder outside the checkout, by default the cache
+// tooling/crds.lock.json) into a folder outside the checkout, by default the cache
 // `${XDG_CACHE_HOME:-$HOME/.cache}/titanium/crds/<version>`, where the imports/ freshness test finds
 // them. Files already there with the right checksum are kept; a file whose checksum differs from the
 // pin is refused (exit 1) and not written. Prints the folder on the last line.
@@ -9,7 +9,7 @@
 // instead of GitHub, checked against the same checksums.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ChecksumMismatch, CRD_LOCK, crdCacheDir, fetchCrds } from '../lib/crds';
+import { ChecksumMismatch, CRD_LOCK, crdCacheDir, fetchCrds } from '../tooling/crds';
 
 const USAGE = 'usage: npm run fetch:crds -- [--out <folder>] [--mirror <url or folder>]';
 

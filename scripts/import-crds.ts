@@ -16,9 +16,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
-import { crdShapes } from '../lib/schema-generation/crd-shapes';
-import { kubernetesShapes } from '../lib/schema-generation/kubernetes-shapes';
-import { replaceFolder } from '../lib/write-dist';
+import { crdShapes } from '../tooling/schema-generation/crd-shapes';
+import { kubernetesShapes } from '../tooling/schema-generation/kubernetes-shapes';
+import { replaceFolder } from '../synth/write-dist';
 
 interface CrdVersion {
   name: string;

@@ -1,15 +1,15 @@
 // `npm run publish:deploy -- --branch deploy [--remote origin] [--env <name>|all]... [--dist dist]`
 // Commits dist/<env>/ to <env>/ on the deploy branch and pushes it, one commit per environment
-// that changed (see lib/publish.ts), and only when dist/<env>/ is exactly HEAD's render
-// (lib/render-check.ts): every environment is checked before any is published.
+// that changed (see tooling/publish.ts), and only when dist/<env>/ is exactly HEAD's render
+// (tooling/render-check.ts): every environment is checked before any is published.
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { platformConfig } from '../config';
-import { ENV_OPTION, envUsage, selectEnvironments } from '../lib/environment-args';
-import { publish } from '../lib/publish';
-import { renderProblem } from '../lib/render-check';
-import { distFiles, renderEnvironment } from '../lib/synth';
+import { ENV_OPTION, envUsage, selectEnvironments } from '../tooling/environment-args';
+import { publish } from '../tooling/publish';
+import { renderProblem } from '../tooling/render-check';
+import { distFiles, renderEnvironment } from '../synth/synth';
 
 const USAGE = `usage: npm run publish:deploy -- --branch <deploy branch> [--remote origin] [--env <name>|all]... [--dist dist]
   --branch      the branch to commit <env>/ to (never main, master or the checked-out branch)

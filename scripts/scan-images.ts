@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { distinctImages } from '../lib/images-in-output';
-import { readRenderedFolder } from '../lib/rendered-tree';
+import { distinctImages } from '../tooling/images-in-output';
+import { readRenderedFolder } from '../tooling/rendered-tree';
 
 interface TrivyReport {
   Results?: { Vulnerabilities?: { Severity: string; VulnerabilityID: string }[] | null }[];

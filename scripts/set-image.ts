@@ -4,8 +4,8 @@
 // branch and, when someone pushed first, starts again from theirs (used by image-updated.yml).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { commitIdentity, git, tryGit } from '../lib/git';
-import { updateImageTags, type ImageTagChange } from '../lib/image-tags';
+import { commitIdentity, git, tryGit } from '../tooling/git';
+import { updateImageTags, type ImageTagChange } from '../tooling/image-tags';
 
 const USAGE = 'usage: npm run set-image -- <workload>=<tag> [...] [--file config/images.ts] [--commit [--push] [--remote origin]]';
 const MAX_PUSH_ATTEMPTS = 5;

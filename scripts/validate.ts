@@ -6,10 +6,10 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { environments, platformConfig } from '../config';
 import type { ExternalSecret } from '../config/types';
-import { readManifests } from '../lib/read-manifests';
-import type { Manifest } from '../lib/manifest';
-import { validateManifests } from '../lib/validation';
-import { countBySeverity, formatFinding, summaryLine } from '../lib/validation/finding';
+import { readManifests } from '../validation/read-manifests';
+import type { Manifest } from '../validation/manifest';
+import { validateManifests } from '../validation';
+import { countBySeverity, formatFinding, summaryLine } from '../validation/finding';
 
 const USAGE = 'usage: npm run validate -- <file-or-folder>... [--format text|json]';
 

@@ -3,8 +3,8 @@
 import { syncWaves } from '../../config/delivery';
 import { helmCharts } from '../../config/helm-charts';
 import type { PlatformConfig, ResourceRequirements } from '../../config/types';
-import type { JustifiedIgnoreDifference } from '../../lib/argocd/gitops-application';
-import type { HelmRelease } from '../../lib/argocd/helm-release';
+import type { JustifiedIgnoreDifference } from '../../constructs/argocd/gitops-application';
+import type { HelmRelease } from '../../constructs/argocd/helm-release';
 
 /** The Kubernetes distribution profile Istio's charts know (`global.platform`). */
 export type IstioPlatform = 'k3s' | 'k3d';

@@ -4,7 +4,7 @@ import { syncWaves } from '../../config/delivery';
 import { helmCharts } from '../../config/helm-charts';
 import { kialiSigningKey } from '../../config/secrets';
 import type { PlatformConfig } from '../../config/types';
-import type { HelmRelease } from '../../lib/argocd/helm-release';
+import type { HelmRelease } from '../../constructs/argocd/helm-release';
 
 export interface KialiValues {
   /** `anonymous` (no login) only where config allows it; otherwise `token`. */

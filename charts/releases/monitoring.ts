@@ -5,7 +5,7 @@ import { helmCharts } from '../../config/helm-charts';
 import { observability } from '../../config/observability';
 import { grafanaAdmin } from '../../config/secrets';
 import type { PlatformConfig, ResourceRequirements } from '../../config/types';
-import type { HelmRelease } from '../../lib/argocd/helm-release';
+import type { HelmRelease } from '../../constructs/argocd/helm-release';
 
 interface VolumeClaimSpec {
   readonly storageClassName: string;

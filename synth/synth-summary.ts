@@ -1,0 +1,37 @@
+// The table synth prints after writing an environment: objects per folder and kind, warnings.
+import { kindCounts } from './environment-readme';
+import { appOf } from '../validation/manifest';
+import type { RenderedFolder, RenderedManifest } from './render';
+
+export interface SummaryInput {
+  readonly environment: string;
+  readonly directories: { readonly dist: string; readonly argocd: string };
+  readonly manifests: readonly RenderedManifest[];
+  readonly bootstrap: readonly RenderedManifest[];
+  readonly folders: readonly RenderedFolder[];
+  readonly warnings: number;
+  /** Directories that already held this render and were not rewritten. @default none */
+  readonly unchanged?: readonly string[];
+}
+
+/** A plain-text table, one row per folder (sync-wave order) and one for the bootstrap. */
+export function synthSummary(input: SummaryInput): string {
+  const rows: [string, string, string][] = [
+    ...input.folders.map((folder): [string, string, string] => {
+      const manifests = input.manifests.filter((m) => appOf(m) === folder.name);
+      return [`${input.directories.dist}/${folder.name}/`, String(manifests.length), kindCounts(manifests)];
+    }),
+    [`${input.directories.argocd}/`, String(input.bootstrap.length), kindCounts(input.bootstrap)],
+  ];
+  const total = input.manifests.length + input.bootstrap.length;
+  const header: [string, string, string] = ['folder', 'objects', 'kinds'];
+  const width = (column: 0 | 1) => Math.max(...[header, ...rows].map((row) => row[column].length));
+  const line = ([folder, count, kinds]: [string, string, string]) =>
+    `  ${folder.padEnd(width(0))}  ${count.padStart(width(1))}  ${kinds}`.trimEnd();
+  return [
+    `${input.environment}: ${total} objects, ${input.warnings} warning(s)`,
+    line(header),
+    ...rows.map(line),
+    ...(input.unchanged?.length ? [`  unchanged, not rewritten: ${input.unchanged.map((dir) => `${dir}/`).join(', ')}`] : []),
+  ].join('\n');
+}

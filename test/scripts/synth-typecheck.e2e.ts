@@ -1,0 +1,67 @@
+// `npm run test:e2e`: synth on a copy of the whole project with a misspelled config field
+// (`helthPath`): the compiler's message and hint at the field's place, exit 1, no stack trace, and
+// dist/, argocd/ and the bundle exactly as they were. A full first synth with its type check, so it
+// runs beside the README recipe rather than in `npm test`.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../support/cli';
+
+/** The project's sources (not its tests, build/ or output) in a temporary folder, its packages linked. */
+function projectCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'titanium-typecheck-'));
+  for (const path of ['main.ts', 'package.json', 'tsconfig.json', 'charts', 'config', 'constructs', 'imports', 'synth', 'validation', 'tooling', 'scripts']) {
+    cpSync(join(ROOT, path), join(dir, path), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** Every file under `root` with its bytes. */
+function tree(root: string): Record<string, string> {
+  return Object.fromEntries(
+    (readdirSync(root, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort()
+      .map((path) => [path.slice(root.length + 1), readFileSync(path, 'base64')]),
+  );
+}
+
+describe('npm run synth on a config with a misspelled field', () => {
+  const dir = projectCopy();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const synth = () => spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: dir, encoding: 'utf8' });
+
+  test('exits 1 with the compiler\'s message, its place in config/services.ts, and leaves dist/ and argocd/ as they were', () => {
+    const first = synth();
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const before = { dist: tree(join(dir, 'dist')), argocd: tree(join(dir, 'argocd')), build: tree(join(dir, 'build')) };
+    expect(Object.keys(before.dist).length).toBeGreaterThan(10);
+
+    const services = join(dir, 'config', 'services.ts');
+    const source = readFileSync(services, 'utf8');
+    const at = source.indexOf("healthPath: '/health'");
+    const line = source.slice(0, at).split('\n').length;
+    const column = at - source.lastIndexOf('\n', at - 1);
+    writeFileSync(services, source.slice(0, at) + 'helthPath' + source.slice(at + 'healthPath'.length));
+
+    const run = synth();
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(
+      `config/services.ts:${line}:${column} - error TS2561: Object literal may only specify known properties, but 'helthPath' does not exist in type 'ServiceDefinition'. Did you mean to write 'healthPath'?`,
+    );
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stderr).not.toContain('TypeError');
+    expect(tree(join(dir, 'dist'))).toEqual(before.dist);
+    expect(tree(join(dir, 'argocd'))).toEqual(before.argocd);
+    // Nothing rebuilt: only the compiler's own record of what it checked may change.
+    const { 'main.tsbuildinfo': _checked, ...built } = tree(join(dir, 'build'));
+    const { 'main.tsbuildinfo': _before, ...builtBefore } = before.build;
+    expect(built).toEqual(builtBefore);
+  }, 180_000);
+});
+

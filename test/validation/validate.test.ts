@@ -1,0 +1,142 @@
+// The validation gate on a corpus of realistic broken manifests (test/support/fixtures/validate/, one per
+// failure the old platform had and per rule): each fixture states the findings it must produce, and
+// produces no others. Then the command itself: output lines, counts, JSON, exit codes, construct paths.
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { environments, platformConfig } from '../../config';
+import { readManifests } from '../../validation/read-manifests';
+import { RULES, validateManifests, type ValidationContext } from '../../validation';
+import type { Finding } from '../../validation/finding';
+import { runBuilt } from '../support/cli';
+import { environmentNames, rendered } from '../support/helpers';
+
+const FIXTURES = join(__dirname, '..', 'support', 'fixtures', 'validate');
+
+const context: ValidationContext = {
+  externalSecrets: Object.keys(environments).flatMap((name) => {
+    const config = platformConfig(name);
+    return config.externalSecrets.map((s) => ({ ...s, namespace: s.namespace ?? config.environment.namespace }));
+  }),
+  defaultNamespace: 'default',
+};
+
+interface Expectation {
+  severity: string;
+  rule: string;
+  object: string;
+  field: string;
+}
+
+function filesIn(path: string): string[] {
+  return statSync(path).isDirectory() ? readdirSync(path).flatMap((entry) => filesIn(join(path, entry))) : [path];
+}
+
+function expectations(path: string): Expectation[] {
+  return filesIn(path)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^# expect: (\w+) ([\w-]+) (\S+) ?(.*)$/gm)])
+    .map(([, severity, rule, object, field]) => ({ severity, rule, object, field: field.trim() }));
+}
+
+const key = (f: { severity: string; rule: string; object?: string; field?: string }) => `${f.severity} ${f.rule} ${f.object} ${f.field ?? ''}`.trim();
+const fixtures = readdirSync(FIXTURES).sort();
+
+describe.each(fixtures)('fixture %s', (fixture) => {
+  const path = join(FIXTURES, fixture);
+  const read = readManifests([path]);
+  const findings: Finding[] = [...read.problems, ...validateManifests(read.manifests, context)];
+  const expected = expectations(path);
+
+  test('produces exactly the findings it states', () => {
+    expect(expected.length).toBeGreaterThan(0);
+    expect(findings.map(key).sort()).toEqual(expected.map(key).sort());
+  });
+
+  test('every finding names its file, object and field and says what is wrong', () => {
+    for (const f of findings) {
+      expect(f.file).toMatch(/\.yaml$/);
+      expect(f.object).toMatch(/^[A-Za-z]+\//);
+      expect(f.message.length).toBeGreaterThan(8);
+    }
+  });
+});
+
+test('every rule has a fixture that trips it', () => {
+  const covered = new Set(fixtures.flatMap((f) => expectations(join(FIXTURES, f)).map((e) => e.rule)));
+  expect(RULES.filter((rule) => !covered.has(rule))).toEqual([]);
+});
+
+test.each(environmentNames)('our own %s output has no finding at all', (environment) => {
+  const { manifests, bootstrap } = rendered(environment);
+  const config = platformConfig(environment);
+  expect(validateManifests([...manifests, ...bootstrap], { externalSecrets: config.externalSecrets, defaultNamespace: config.environment.namespace })).toEqual([]);
+});
+
+describe('npm run validate', () => {
+  test('one line per finding with severity, file, object, field and message; counts at the end; exit 1 on errors', () => {
+    const run = runBuilt('scripts/validate.js', [join(FIXTURES, 'unnamed-ports.yaml')]);
+    expect(run.status).toBe(1);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(
+      /^error {3}\S+unnamed-ports\.yaml Service\/blog\/blog-service spec\.ports\[0\]\.name: "" does not declare a protocol .* \[port-protocol\]$/,
+    );
+    expect(lines.at(-1)).toBe('1 file(s), 5 object(s): 2 error(s), 0 warning(s), 0 waived');
+  });
+
+  test('exit 0 with only warnings; waivers listed with their reason', () => {
+    const warnings = runBuilt('scripts/validate.js', [join(FIXTURES, 'schema-unknown-kind.yaml')]);
+    expect(warnings.status).toBe(0);
+    expect(warnings.stdout).toContain('0 error(s), 1 warning(s)');
+    const waived = runBuilt('scripts/validate.js', [join(FIXTURES, 'waiver.yaml')]);
+    expect(waived.status).toBe(0);
+    expect(waived.stdout).toContain('waived: a queue worker with no port to probe');
+    expect(waived.stdout).toContain('0 error(s), 0 warning(s), 2 waived');
+  });
+
+  test('--format json', () => {
+    const run = runBuilt('scripts/validate.js', [join(FIXTURES, 'hpa-pinned-replicas.yaml'), '--format', 'json']);
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { objects: number; counts: { errors: number }; findings: Finding[] };
+    expect(report.objects).toBe(2);
+    expect(report.counts.errors).toBe(1);
+    expect(report.findings[0]).toMatchObject({ severity: 'error', rule: 'hpa', object: 'Deployment/blog/user-service', field: 'spec.replicas' });
+  });
+
+  test('our rendered tree passes, folder by folder and every environment at once', () => {
+    const out = mkdtempSync(join(tmpdir(), 'titanium-validate-'));
+    expect(runBuilt('main.js', ['--env', 'all', '--out', join(out, 'dist'), '--argocd-out', join(out, 'argocd')]).status).toBe(0);
+    const run = runBuilt('scripts/validate.js', [join(out, 'dist'), join(out, 'argocd')]);
+    expect(run.stdout).toMatch(/0 error\(s\), 0 warning\(s\), 0 waived\n$/);
+    expect(run.status).toBe(0);
+  });
+
+  test('a broken rendered file is traced back to its construct', () => {
+    const out = mkdtempSync(join(tmpdir(), 'titanium-validate-'));
+    expect(runBuilt('main.js', ['--env', 'prod', '--out', join(out, 'dist'), '--argocd-out', join(out, 'argocd')]).status).toBe(0);
+    const tree = join(out, 'dist', 'prod');
+    const file = join(tree, 'titanium-prod', 'deployment-user-service.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('readOnlyRootFilesystem: true', 'readOnlyRootFileSystem: true'));
+    const run = runBuilt('scripts/validate.js', [tree]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      'spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem: unknown field (did you mean "readOnlyRootFilesystem"?) [schema] (construct titanium-prod/user-service/deployment)',
+    );
+  });
+
+  test('YAML that does not parse, and a missing path, are errors with a line number', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'titanium-validate-'));
+    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n');
+    const run = runBuilt('scripts/validate.js', [dir, join(dir, 'missing.yaml')]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/broken\.yaml line \d+: .* \[yaml\]/);
+    expect(run.stdout).toContain('missing.yaml: no such file or folder [yaml]');
+  });
+
+  test('no arguments is a usage error', () => {
+    const run = runBuilt('scripts/validate.js', []);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('usage: npm run validate');
+  });
+
+});

@@ -1,0 +1,84 @@
+// The validation gate: every rule over a set of manifests, with explicit per-object waivers. Synth runs
+// it on its own output before writing; `npm run validate` runs it on any YAML.
+import type { ExternalSecret } from '../config/types';
+import type { Manifest } from './manifest';
+import { checkApplicationPaths } from './argocd-rules';
+import type { Finding } from './finding';
+import { checkMtls, checkVirtualServices } from './mesh-rules';
+import { ManifestSet } from './model';
+import { checkRules, checkScrapes } from './monitoring-rules';
+import { checkAutoscaling, checkDisruptionBudgets } from './scaling-rules';
+import { checkSchemas } from './schema';
+import { checkNoSecretData, checkSecretReferences } from './secrets';
+import { checkNodePorts, checkReferences, checkServices } from './service-rules';
+import { checkWorkloads } from './workload-rules';
+
+export interface ValidationContext {
+  /** Secrets created outside git that references may name. */
+  readonly externalSecrets: readonly ExternalSecret[];
+  /** Namespace of objects, and of declared Secrets, that name none. */
+  readonly defaultNamespace: string;
+}
+
+/** Objects waive a rule with `waive.validation.titanium.dev/<rule>: <reason>`. */
+export const WAIVER_PREFIX = 'waive.validation.titanium.dev/';
+
+/** Every rule id, for the README and for waivers. */
+export const RULES = [
+  'schema',
+  'secret-data',
+  'secret-ref',
+  'pod-security',
+  'resources',
+  'probes',
+  'image-tag',
+  'host-access',
+  'volume-permissions',
+  'service-selector',
+  'service-port',
+  'port-protocol',
+  'route-destination',
+  'route-rewrite',
+  'mtls',
+  'scrape',
+  'promql',
+  'hpa',
+  'pdb',
+  'node-port',
+  'reference',
+  'argocd-path',
+] as const;
+
+function applyWaivers(findings: readonly Finding[], manifests: readonly Manifest[]): Finding[] {
+  const byObjectAndFile = new Map(manifests.map((m) => [`${m.file}|${m.object.kind}/${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}`, m]));
+  return findings.map((f) => {
+    const [kind, ...rest] = (f.object ?? '').split('/');
+    const name = rest.pop() ?? '';
+    const namespace = rest.join('/');
+    const manifest = byObjectAndFile.get(`${f.file}|${kind}/${namespace}/${name}`);
+    const reason = manifest?.object.metadata?.annotations?.[`${WAIVER_PREFIX}${f.rule}`];
+    return reason && f.severity !== 'waived' ? { ...f, severity: 'waived' as const, reason } : f;
+  });
+}
+
+export function validateManifests(manifests: readonly Manifest[], context: ValidationContext): Finding[] {
+  const set = new ManifestSet(manifests, context.defaultNamespace);
+  const ns = context.defaultNamespace;
+  const findings = [
+    ...checkSchemas(manifests),
+    ...checkNoSecretData(manifests),
+    ...checkSecretReferences(manifests, context.externalSecrets, ns),
+    ...checkWorkloads(set),
+    ...checkServices(set, ns),
+    ...checkVirtualServices(set, ns),
+    ...checkMtls(set, ns),
+    ...checkScrapes(set, ns),
+    ...checkRules(set),
+    ...checkAutoscaling(set, ns),
+    ...checkDisruptionBudgets(set, ns),
+    ...checkNodePorts(set),
+    ...checkReferences(set),
+    ...checkApplicationPaths(set),
+  ];
+  return applyWaivers(findings, manifests);
+}
