@@ -173,6 +173,9 @@ function fingerprints(paths, started) {
  * it checked. `started` is when that check began.
  */
 async function build(entries = allEntries(), outdir = 'build', { check, started = Date.now() } = {}) {
+  // Entries checked since their sources last changed stay checked: `npm test` rebuilds everything,
+  // and the next synth of an unchanged tree must not pay for the compiler again.
+  const stillChecked = new Map(outdir === 'build' ? entries.map((e) => [e, currentRecord(e)]).filter(([, r]) => r && r.typeChecked) : []);
   const esbuild = require('esbuild');
   const bundling = esbuild.build({
     absWorkingDir: ROOT,
@@ -221,8 +224,10 @@ async function build(entries = allEntries(), outdir = 'build', { check, started 
       (path) => !path.startsWith('node_modules/') && !path.startsWith('titanium-trim:'),
     );
     const entry = entryPoint.slice(0, -'.ts'.length);
-    const files = fingerprints([...projectFiles, ...(checked[entry] ?? []), ...ALWAYS_INPUTS], started);
-    records[entry] = { bundle: hashes.get(join(ROOT, output)), files, typeChecked: entry in checked };
+    const previous = stillChecked.get(entry);
+    const read = checked[entry] ?? (previous ? Object.keys(previous.files) : []);
+    const files = fingerprints([...projectFiles, ...read, ...ALWAYS_INPUTS], started);
+    records[entry] = { bundle: hashes.get(join(ROOT, output)), files, typeChecked: entry in checked || previous !== undefined };
   }
   writeAtomically(INPUTS_FILE, `${JSON.stringify(records, null, 2)}\n`);
 }

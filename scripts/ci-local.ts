@@ -25,15 +25,12 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatSummary, parseEnvFile, parsePathFile, planJob, type StepResult } from '../tooling/ci-local';
+import { formatSummary, parseEnvFile, parsePathFile, passedOn, planJob, type StepResult } from '../tooling/ci-local';
 
 const USAGE = 'usage: npm run ci:local -- [--keep] [--job <id>] [--workflow <file in the repository>] [--repo <folder>]';
 
 /** The checkout: this file runs as build/scripts/ci-local.js. */
 const ROOT = join(__dirname, '..', '..');
-
-/** Passed on from this shell: what finds programs and reaches the network, nothing about the project. */
-const PASSED_ON = /^(PATH|LANG|LC_\w+|TZ|TERM|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|TITANIUM_CRDS_MIRROR)$/;
 
 function git(cwd: string, args: string[]): string {
   const run = spawnSync('git', args, { cwd, encoding: 'utf8' });
@@ -82,7 +79,7 @@ function main(argv: string[]): number {
     console.log(`          node ${node}, npm ${npm} (this machine's PATH); HOME=${home}`);
 
     let env: Record<string, string> = {
-      ...Object.fromEntries(Object.entries(process.env).filter(([key, value]) => PASSED_ON.test(key) && value !== undefined) as [string, string][]),
+      ...passedOn(process.env),
       HOME: home,
       npm_config_cache: join(base, 'npm-cache'),
       CI: 'true',

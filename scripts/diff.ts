@@ -55,9 +55,10 @@ function main(argv: string[]): number {
       console.error(`--base ${base} is not a commit here (fetch it first, e.g. ${FETCH_DEPLOY})`);
       return 2;
     }
-    // A ref without a render would report every object as added: a wrong answer, not a diff.
+    // A ref without any render would report every object as added: a wrong answer, not a diff. A
+    // ref that holds some of the environments compares those, and says which it has not yet.
     const missing = names.filter((name) => renderedPathsAt(cwd, base!, name).length === 0);
-    if (missing.length > 0) {
+    if (missing.length === names.length) {
       const looked = missing.map((name) => `${name}/<app>/*.yaml`).join(', ');
       console.error(
         `--base ${base} holds no rendered tree: looked for ${looked} at ${base} and found none. ` +

@@ -9,7 +9,7 @@ import type { SourceRevision } from './environment-readme';
  * test, an untracked note) cannot change dist/, so it does not make a render "dirty". Publishing
  * refuses a working tree with changes here (tooling/render-check.ts).
  */
-export const RENDER_INPUTS = ['config', 'charts', 'constructs', 'synth', 'validation', 'imports', 'main.ts', 'package.json', 'package-lock.json'] as const;
+export const RENDER_INPUTS = ['config', 'charts', 'constructs', 'synth', 'validation', 'imports', 'main.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.cjs'] as const;
 
 /** `git status` pathspecs for RENDER_INPUTS, whatever folder of the checkout git runs in. */
 export const RENDER_INPUT_PATHSPECS = RENDER_INPUTS.map((path) => `:(top,literal)${path}`);

@@ -1,6 +1,7 @@
 // Pure parts of `npm run ci:local`: which steps of a workflow job run locally and with what, the
 // handful of `${{ }}` expressions a local run can answer, GitHub's file commands ($GITHUB_ENV), and
 // the report. scripts/ci-local.ts clones, runs and times.
+import { delimiter, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 interface RawStep {
@@ -16,6 +17,7 @@ interface RawStep {
 }
 interface RawJob {
   name?: string;
+  if?: string | boolean;
   env?: Record<string, unknown>;
   steps?: RawStep[];
   defaults?: { run?: { shell?: string; 'working-directory'?: string } };
@@ -98,8 +100,11 @@ export function planJob(workflowText: string, known: Known, job?: string): Plan 
   if (!raw) throw new Error(`no job ${job ? `"${job}"` : ''} in the workflow (jobs: ${Object.keys(jobs).join(', ') || 'none'})`);
   if (!raw.steps) throw new Error(`job "${id}" has no steps (it calls a reusable workflow?)`);
   const values = { ...inputDefaults(workflow), ...known };
+  // A job whose own `if:` is false (e.g. `inputs.e2e` at its default) runs no step on GitHub either.
+  const jobIf = raw.if === undefined ? undefined : evaluateIf(typeof raw.if === 'string' ? substitute(raw.if, values).text : raw.if);
   const steps = raw.steps.map((step): PlannedStep => {
     const name = stepName(step);
+    if (jobIf === false) return { kind: 'skip', name, reason: `the job's if: ${String(raw.if)} is false` };
     if (step.run === undefined) return { kind: 'skip', name, reason: `uses ${step.uses ?? 'nothing'}` };
     const condition = evaluateIf(step.if);
     if (condition === undefined) return { kind: 'skip', name, reason: `if: ${String(step.if)} cannot be evaluated locally` };
@@ -170,4 +175,25 @@ export function formatSummary(results: readonly StepResult[], totalSeconds: numb
     `total   ${seconds(totalSeconds)}  ${count('ok')} ok, ${count('failed')} failed, ${count('skipped')} skipped${count('not run') ? `, ${count('not run')} not run` : ''}`,
     ...(failed ? [`error   step "${failed.name}" failed (${failed.detail})`] : []),
   ];
+}
+
+/** Passed on from this shell: what finds programs and reaches the network, nothing about the project. */
+const PASSED_ON = /^(PATH|LANG|LC_\w+|TZ|TERM|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|TITANIUM_CRDS_MIRROR)$/;
+
+/**
+ * The variables a runner would also have, from this shell: PATH without the folders `npm run` puts
+ * in front (this checkout's node_modules/.bin, npm's node-gyp-bin), and the CRD mirror as an
+ * absolute path (the steps run in the clone, not where it was typed).
+ */
+export function passedOn(environment: NodeJS.ProcessEnv, cwd = process.cwd()): Record<string, string> {
+  const passed: Record<string, string> = {};
+  for (const [key, value] of Object.entries(environment)) if (value !== undefined && PASSED_ON.test(key)) passed[key] = value;
+  if (passed.PATH) {
+    passed.PATH = passed.PATH.split(delimiter)
+      .filter((dir) => !/[\\/]node_modules[\\/]\.bin$|[\\/]node-gyp-bin$/.test(dir))
+      .join(delimiter);
+  }
+  const mirror = passed.TITANIUM_CRDS_MIRROR;
+  if (mirror && !/^[a-z]+:\/\//.test(mirror)) passed.TITANIUM_CRDS_MIRROR = resolve(environment.INIT_CWD ?? cwd, mirror);
+  return passed;
 }

@@ -132,6 +132,7 @@ export async function fetchCrds(options: FetchOptions): Promise<{ downloaded: st
       continue;
     }
     const from = !mirror ? url : /^https?:\/\//.test(mirror) ? `${mirror.replace(/\/*$/, '/')}${file}` : join(mirror, file);
+    if (!/^https?:\/\//.test(from) && !existsSync(from)) throw new Error(`${file} is not in the mirror folder ${mirror}: expected ${from}`);
     const data = /^https?:\/\//.test(from) ? await download(from, timeout) : readFileSync(from);
     const actual = sha256(data);
     if (actual !== pinned) {

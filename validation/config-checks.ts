@@ -11,7 +11,7 @@ import { platformNamespaces } from '../config/namespaces';
 import type { CallEdge, ImageRef, PlatformConfig, ResourceRequirements } from '../config/types';
 import type { HelmRelease } from '../constructs/argocd/helm-release';
 import { meshPeers } from '../constructs/mesh/call-graph';
-import { cpuMillis, formatNeed, memoryBytes, QUOTA_FIELDS, quotaAllows, quotaNeeds, quotaWorkloads } from './quota';
+import { cpuMillis, formatNeed, memoryBytes, QUOTA_FIELDS, quotaAllows, quotaNeeds, quotaWorkloads, type QuotaField } from './quota';
 import type { Finding } from './finding';
 
 function problem(file: string, object: string | undefined, field: string, message: string): Finding {
@@ -287,6 +287,15 @@ function checkEnvironment(config: PlatformConfig): Finding[] {
  * The namespace's workloads at full scale must fit its ResourceQuota: otherwise an HPA stops short of
  * its maximum when the load needs it, with nothing in the output to say why.
  */
+/** The allowance in the unit the need is printed in (` (16000m)`, ` (1024Mi)`) when it is written in another. */
+function sameUnit(field: QuotaField, allows: { written: string; value: number | undefined }, need: string): string {
+  if (allows.value === undefined || field === 'pods') return '';
+  const unit = /(m|Mi|Gi)$/.exec(need)?.[1];
+  const scale = unit === 'Mi' ? 2 ** 20 : unit === 'Gi' ? 2 ** 30 : 1;
+  const printed = `${Number((allows.value / scale).toFixed(2))}${unit ?? ''}`;
+  return printed === allows.written ? '' : ` (${printed})`;
+}
+
 function checkQuota(config: PlatformConfig, configFindings: readonly Finding[]): Finding[] {
   const quota = config.environment.resourceQuota;
   // A quantity that does not parse is reported as such; sums of it would be noise.
@@ -306,7 +315,7 @@ function checkQuota(config: PlatformConfig, configFindings: readonly Finding[]):
         file,
         `environment ${config.environment.name}`,
         `resourceQuota.${field}`,
-        `expected the namespace's workloads at full scale to fit, got needs ${formatNeed(field, needs[field])}, allows ${allows.written}` +
+        `expected the namespace's workloads at full scale to fit, got needs ${formatNeed(field, needs[field])}, allows ${allows.written}${sameUnit(field, allows, formatNeed(field, needs[field]))}` +
           ` (every HPA at maxReplicas plus a surge pod, sidecars included: ${workloads.map(share).join(', ')}).` +
           ` Raise resourceQuota.${field} in ${file}, or lower maxReplicas: for one service with \`autoscaling: { maxReplicas: N }\` in config/services.ts,` +
           ` for all ${services} with services.autoscaling.maxReplicas in ${file}`,

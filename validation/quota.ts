@@ -91,11 +91,11 @@ export function quotaAllows(quota: ResourceQuotaSpec, field: QuotaField): { writ
   return { written, value: resource === 'cpu' ? cpuMillis(written) : memoryBytes(written) };
 }
 
-/** A total in the unit people write it in: `16200m`, `34Gi` or `33.5Gi`, `1536Mi`, `37`. */
+/** A total in the unit people write it in: `16200m`, `34Gi`, `33792Mi` (not a whole Gi), `37`. */
 export function formatNeed(field: QuotaField, value: number): string {
   if (field === 'pods') return String(value);
   if (field.endsWith('.cpu')) return `${value}m`;
   const gi = value / 2 ** 30;
-  if (gi >= 1) return `${Number.isInteger(gi) ? gi : gi.toFixed(2).replace(/0$/, '')}Gi`;
+  if (Number.isInteger(gi) && gi >= 1) return `${gi}Gi`;
   return `${Math.ceil(value / 2 ** 20)}Mi`;
 }

@@ -9,14 +9,15 @@ import { renderEnvironment } from '../../synth/synth';
 import { formatFinding } from '../../validation/finding';
 import { cpuMillis, fifthService, memoryBytes, named, objects, ofKind, withConfig, withServices, workloads } from '../support/helpers';
 
-test('prod ResourceQuota is the one platform.md describes', () => {
+test('prod renders the ResourceQuota its config declares', () => {
   const quota = named(objects('prod'), 'ResourceQuota', 'titanium-prod');
+  const declared = platformConfig('prod').environment.resourceQuota!;
   expect((quota.spec as { hard: Record<string, string> }).hard).toEqual({
-    'requests.cpu': '8',
-    'requests.memory': '16Gi',
-    'limits.cpu': '16',
-    'limits.memory': '32Gi',
-    pods: '50',
+    'requests.cpu': declared.requests.cpu,
+    'requests.memory': declared.requests.memory,
+    'limits.cpu': declared.limits.cpu,
+    'limits.memory': declared.limits.memory,
+    pods: String(declared.pods),
   });
 });
 
@@ -61,10 +62,16 @@ describe('one more service in prod', () => {
   });
 
   test('at the default maxReplicas no longer fits: synth refuses, naming the quota field, the figures and the ways out', () => {
-    const crowded = withConfig('prod', (c) => withExtra(c));
+    // A CPU limit exactly as large as today's platform needs, whatever the config allows: one more
+    // service at full scale cannot fit.
+    const today = platformConfig('prod');
+    const exact = `${quotaNeeds(quotaWorkloads(today))['limits.cpu']}m`;
+    const crowded = withConfig('prod', (c) => ({
+      ...withExtra(c),
+      environment: { ...c.environment, resourceQuota: { ...c.environment.resourceQuota!, limits: { ...c.environment.resourceQuota!.limits, cpu: exact } } },
+    }));
     const needs = quotaNeeds(quotaWorkloads(crowded))['limits.cpu'];
     const allows = crowded.environment.resourceQuota!.limits.cpu;
-    expect(needs).toBeGreaterThan(cpuMillis(allows)); // the premise: five at 5 replicas overflow the CPU limit
     const errors = renderEnvironment(crowded).findings.filter((f) => f.severity === 'error');
     const perPod = quotaWorkloads(crowded).find((w) => w.name === fifthService.name)!.perPod['limits.cpu'];
     const surge = crowded.environment.services.autoscaling.maxReplicas + 1;
@@ -108,6 +115,18 @@ describe('one more service in prod', () => {
 
 test('local has no quota', () => {
   expect(ofKind(objects('local'), 'ResourceQuota')).toEqual([]);
+});
+
+test('needs and allowances are printed in one unit', () => {
+  expect(formatNeed('limits.cpu', 16200)).toBe('16200m');
+  expect(formatNeed('limits.memory', 32 * 2 ** 30)).toBe('32Gi');
+  expect(formatNeed('limits.memory', 32 * 2 ** 30 + 2 ** 20)).toBe('32769Mi');
+  const tiny = withConfig('prod', (c) => ({
+    environment: { ...c.environment, resourceQuota: { ...c.environment.resourceQuota!, requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
+  }));
+  const messages = renderEnvironment(tiny).findings.map((f) => f.message);
+  expect(messages.find((m) => /got needs \d+m, allows 1 \(1000m\)/.test(m))).toBeDefined();
+  expect(messages.find((m) => /got needs \d+Mi, allows 1Gi \(1024Mi\)|got needs \d+Gi, allows 1Gi \(every/.test(m))).toBeDefined();
 });
 
 test('quantity helpers', () => {

@@ -1,5 +1,6 @@
 // Every Service reaches pods: its selector matches a workload's pod labels in its namespace, and each
 // target port exists on those pods. Every port name declares its protocol for Istio.
+import { platformConfig } from '../../config';
 import { environmentNames, matchesSelector, objects, ofKind, workloads, type KubeObject } from '../support/helpers';
 
 interface ServiceSpec {
@@ -55,10 +56,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(bad).toEqual([]);
   });
 
-  test('Redis and PostgreSQL are declared as TCP, the four services as HTTP', () => {
+  test('Redis and PostgreSQL are declared as TCP, every service as HTTP', () => {
     const portName = (name: string) => (services.find((s) => s.metadata?.name === name)!.spec as ServiceSpec).ports[0].name;
     expect(portName('redis')).toBe('tcp-redis');
     expect(portName('postgresql')).toBe('tcp-postgresql');
-    for (const name of ['api-gateway', 'auth-service', 'user-service', 'blog-service']) expect(portName(name)).toBe('http');
+    for (const { name } of platformConfig(environment).services) expect(portName(name)).toBe('http');
   });
 });

@@ -148,5 +148,11 @@ describe('node scripts/run.cjs <entry>', () => {
     const run = spawnSync(process.execPath, ['--require', spy, join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: tmpdir(), encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe('v5\n');
+    // Nor after `node scripts/build.cjs` (what `npm test` runs first) rebundled the unchanged, checked tree.
+    const build = spawnSync(process.execPath, [join(dir, 'scripts', 'build.cjs')], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(build.stderr).toBe('');
+    const again = spawnSync(process.execPath, ['--require', spy, join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toBe('v5\n');
   });
 });

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { evaluateIf, formatSummary, parseEnvFile, parsePathFile, planJob, substitute } from '../../tooling/ci-local';
+import { evaluateIf, formatSummary, parseEnvFile, parsePathFile, passedOn, planJob, substitute } from '../../tooling/ci-local';
 import { runBuilt, ROOT } from '../support/cli';
 
 const GATE = readFileSync(join(ROOT, '.github', 'workflows', 'gate.yml'), 'utf8');
@@ -48,6 +48,21 @@ describe('the plan of the real gate job', () => {
     expect(planJob(GATE, KNOWN, other).steps).toHaveLength(jobs[other].steps.length);
     expect(() => planJob(GATE, KNOWN, 'nope')).toThrow(`no job "nope" in the workflow (jobs: ${Object.keys(jobs).join(', ')})`);
   });
+});
+
+test('a job whose own if: is false at the inputs\' defaults runs nothing', () => {
+  const workflow = 'on: {workflow_call: {inputs: {e2e: {type: boolean, default: false}}}}\njobs:\n  e2e:\n    if: ${{ inputs.e2e }}\n    steps:\n      - run: npm test\n';
+  expect(planJob(workflow, KNOWN).steps).toEqual([{ kind: 'skip', name: 'npm test', reason: "the job's if: ${{ inputs.e2e }} is false" }]);
+  expect(planJob(workflow.replace('default: false', 'default: true'), KNOWN).steps[0].kind).toBe('run');
+});
+
+test('from this shell: PATH without what npm run puts in front, the CRD mirror made absolute, nothing else', () => {
+  const passed = passedOn(
+    { PATH: ['/repo/node_modules/.bin', '/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin', '/usr/bin'].join(':'), TITANIUM_CRDS_MIRROR: '../shared/crds', INIT_CWD: '/work/main', SECRET: 'x' },
+    '/elsewhere',
+  );
+  expect(passed).toEqual({ PATH: '/usr/bin', TITANIUM_CRDS_MIRROR: '/work/shared/crds' });
+  expect(passedOn({ TITANIUM_CRDS_MIRROR: 'https://mirror.example/crds' }).TITANIUM_CRDS_MIRROR).toBe('https://mirror.example/crds');
 });
 
 describe('expressions', () => {

@@ -190,6 +190,8 @@ describe('fetching', () => {
     const out = folder();
     expect((await fetchCrds({ out, files, mirror: filled(contents) })).downloaded).toEqual(['a.yaml', 'b.yaml']);
     expect(crdFolderProblems(out, files)).toEqual([]);
+    const empty = folder();
+    await expect(fetchCrds({ out: folder(), files, mirror: empty })).rejects.toThrow(`a.yaml is not in the mirror folder ${empty}: expected ${join(empty, 'a.yaml')}`);
   });
 
   /** `npm run fetch:crds` as built; asynchronous, so the server in this process can answer it. */

@@ -22,6 +22,8 @@ const env = (c: PlatformConfig, change: object): Partial<PlatformConfig> => ({ e
 const prod = platformConfig('prod');
 const KNOWN_PEERS = [...meshPeers(prod).keys()].sort().join(', ');
 const SERVICE_NAMES = prod.services.map((s) => s.name).join(', ');
+/** A service's index in config/services.ts, by name. */
+const at = (name: string) => prod.services.findIndex((s) => s.name === name);
 /** The index the next edge appended to the call graph has in config/call-graph.ts, which does not list the derived ingress edges. */
 const NEXT_WRITTEN_EDGE = prod.callGraph.edges.length - ingressEdges.length;
 
@@ -53,7 +55,7 @@ const CASES: [string, Change, string, string, string][] = [
     'an invalid DNS name for a service',
     (c) => ({ services: service(c, 'blog-service', { name: 'Blog_Service' }) }),
     'config/services.ts',
-    'services[3].name',
+    `services[${at('blog-service')}].name`,
     "expected a DNS-1035 label (lower case letters, digits and -, starting with a letter, at most 63 characters), got 'Blog_Service'",
   ],
   [
@@ -67,7 +69,7 @@ const CASES: [string, Change, string, string, string][] = [
     'a malformed image tag',
     (c) => ({ services: service(c, 'user-service', { image: { repository: 'dongju101/user-service', tag: 'main d631646' } }) }),
     'config/services.ts',
-    'services[2].image.tag',
+    `services[${at('user-service')}].image.tag`,
     "expected a Docker image tag (letters, digits, _ . -, at most 128), got 'main d631646'",
   ],
   [
@@ -90,7 +92,7 @@ const CASES: [string, Change, string, string, string][] = [
     'a maximum below the minimum',
     (c) => ({ services: service(c, 'auth-service', { autoscaling: { maxReplicas: 1 } }) }),
     'config/services.ts',
-    'services[1].autoscaling.maxReplicas',
+    `services[${at('auth-service')}].autoscaling.maxReplicas`,
     'expected an integer from minReplicas (2, from config/environments/prod.ts services.autoscaling.minReplicas) to 50, got 1',
   ],
   [
@@ -111,14 +113,14 @@ const CASES: [string, Change, string, string, string][] = [
     'an undeclared Secret',
     (c) => ({ services: service(c, 'auth-service', { secretEnv: { INTERNAL_API_SECRET: { secret: 'jwt-key', key: 'secret' } } }) }),
     'config/services.ts',
-    'services[1].secretEnv.INTERNAL_API_SECRET.secret',
-    "expected a Secret declared in config/secrets.ts (declared: postgresql-credentials, internal-api-secret, argocd-github-webhook, kiali-signing-key, grafana-admin), got 'jwt-key'",
+    `services[${at('auth-service')}].secretEnv.INTERNAL_API_SECRET.secret`,
+    `expected a Secret declared in config/secrets.ts (declared: ${prod.externalSecrets.map((x) => x.name).join(', ')}), got 'jwt-key'`,
   ],
   [
     'a route to an unknown service',
-    (c) => ({ routes: [...c.routes.slice(0, 5), { ...c.routes[5], service: 'frontend' }] }),
+    (c) => ({ routes: [...c.routes.slice(0, -1), { ...c.routes[c.routes.length - 1], service: 'frontend' }] }),
     'config/routes.ts',
-    'routes[5].service',
+    `routes[${prod.routes.length - 1}].service`,
     `expected one of the HTTP services of config/services.ts (${SERVICE_NAMES}), got 'frontend'`,
   ],
   [
@@ -128,20 +130,20 @@ const CASES: [string, Change, string, string, string][] = [
     'routes[0].match.exact',
     "expected a path starting with /, got 'api/login'",
   ],
-  ['a port out of range', (c) => ({ services: service(c, 'api-gateway', { port: 80000 }) }), 'config/services.ts', 'services[0].port', 'expected an integer 1–65535, got 80000'],
+  ['a port out of range', (c) => ({ services: service(c, 'api-gateway', { port: 80000 }) }), 'config/services.ts', `services[${at('api-gateway')}].port`, 'expected an integer 1–65535, got 80000'],
   [
     // What `port: '8000'` gives when the type checker is not asked (tests, a plain JavaScript caller).
     'a port written as a string',
     (c) => ({ services: service(c, 'auth-service', { port: '8000' }) }),
     'config/services.ts',
-    'services[1].port',
+    `services[${at('auth-service')}].port`,
     "expected an integer 1–65535, got the string '8000'",
   ],
   [
     'a health path missing (a misspelled field, without the type checker)',
     (c) => ({ services: c.services.map(({ healthPath, ...s }) => (s.name === 'user-service' ? { ...s, helthPath: healthPath } : { ...s, healthPath })) as PlatformConfig['services'] }),
     'config/services.ts',
-    'services[2].healthPath',
+    `services[${at('user-service')}].healthPath`,
     'expected a path starting with /, got nothing (undefined)',
   ],
   [
