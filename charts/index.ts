@@ -1,7 +1,6 @@
 import type { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { helmRepositories, type GroupKind } from '../config/helm-charts';
-import type { PlatformConfig } from '../config/types';
+import type { GroupKind, PlatformConfig } from '../config/types';
 import type { PlatformProjectProps } from '../constructs/argocd/app-project';
 import type { HelmRelease } from '../constructs/argocd/helm-release';
 import { projectScope } from '../constructs/argocd/project-scope';
@@ -29,6 +28,11 @@ export function platformReleases(config: PlatformConfig): HelmRelease[] {
   return [...istioReleases(config), kialiRelease(config), ...monitoringReleases(config)];
 }
 
+/** Every Helm repository the AppProject may pull from. */
+function helmRepositories(config: PlatformConfig): string[] {
+  return [...new Set(Object.values(config.helmCharts).map((c) => c.repoURL))].sort();
+}
+
 function byKey(kinds: readonly GroupKind[]): GroupKind[] {
   const unique = new Map(kinds.map((gk) => [`${gk.group}/${gk.kind}`, gk]));
   return [...unique.keys()].sort().map((key) => unique.get(key)!);
@@ -48,7 +52,7 @@ export function platformCharts(scope: Construct, config: PlatformConfig): Platfo
   const project: PlatformProjectProps = {
     argocdNamespace: delivery.argocd.namespace,
     description: `${platform.name} platform (${environment.name}): rendered YAML from the ${delivery.deployBranch} branch and pinned Helm charts`,
-    sourceRepos: [delivery.repoURL, ...helmRepositories()],
+    sourceRepos: [delivery.repoURL, ...helmRepositories(config)],
     // Argo CD's own namespace holds the Applications and the project itself.
     destinations: [...new Set([delivery.argocd.namespace, ...rendered.namespaces, ...releaseNamespaces])]
       .sort()

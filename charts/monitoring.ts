@@ -1,6 +1,4 @@
 import type { Construct } from 'constructs';
-import { syncWaves } from '../config/delivery';
-import { observability } from '../config/observability';
 import type { PlatformConfig } from '../config/types';
 import { standardLabels } from '../constructs/labels';
 import { platformAlertRules } from '../constructs/observability/alert-rules';
@@ -21,18 +19,18 @@ export interface MonitoringChartProps {
  */
 export class MonitoringChart extends PlatformChart {
   constructor(scope: Construct, props: MonitoringChartProps) {
+    const { platform, environment, delivery, observability, syncWaves, helmCharts } = props.config;
     super(scope, {
       appName: 'monitoring',
       description: 'scrape configs, the Golden Signals dashboard and the alert rules',
       syncWave: syncWaves.addons,
       namespace: observability.namespace,
     });
-    const { platform, environment, delivery } = props.config;
     const labels = (name: string) => standardLabels({ name, partOf: platform.name, component: 'monitoring', version: platform.version });
 
     new SidecarMetricsMonitor(this, 'istio-sidecars', { namespace: environment.namespace, labels: labels('istio-sidecars') });
     new ServiceScrape(this, 'istiod', {
-      namespace: 'istio-system',
+      namespace: helmCharts.istiod.namespace,
       labels: labels('istiod'),
       selector: { app: 'istiod' },
       port: 'http-monitoring',

@@ -1,6 +1,4 @@
 import type { Construct } from 'constructs';
-import { syncWaves } from '../config/delivery';
-import { platformNamespaces } from '../config/namespaces';
 import type { PlatformConfig } from '../config/types';
 import { PlatformChart } from '../constructs/platform-chart';
 import { PlatformNamespace } from '../constructs/platform-namespace';
@@ -20,14 +18,14 @@ export class NamespacesChart extends PlatformChart {
     super(scope, {
       appName: 'namespaces',
       description: 'every namespace of the platform, with its Pod Security level, sidecar injection and quota',
-      syncWave: syncWaves.namespaces,
+      syncWave: props.config.syncWaves.namespaces,
     });
-    const { platform, environment } = props.config;
+    const { platform, environment, platformNamespaces } = props.config;
     const common = { partOf: platform.name, version: platform.version, podSecurityVersion: environment.podSecurityVersion };
     new PlatformNamespace(this, environment.namespace, { ...common, resourceQuota: environment.resourceQuota });
     for (const name of [...new Set(props.releaseNamespaces)].sort()) {
       const known = platformNamespaces[name];
-      if (!known) throw new Error(`namespace "${name}" of a Helm release has no entry in config/namespaces.ts`);
+      if (!known) throw new Error(`namespace "${name}" of a Helm release has no entry in platformNamespaces (config/namespaces.ts)`);
       new PlatformNamespace(this, name, { ...common, podSecurity: known.podSecurity, sidecarInjection: false, component: 'platform' });
     }
   }

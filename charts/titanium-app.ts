@@ -1,5 +1,4 @@
 import type { Construct } from 'constructs';
-import { syncWaves } from '../config/delivery';
 import type { PlatformConfig } from '../config/types';
 import { dataChecksum, sharedEnvironment } from '../constructs/workloads/env-contract';
 import { k8s } from '../constructs/k8s';
@@ -25,7 +24,7 @@ export interface TitaniumAppChartProps {
  */
 export class TitaniumAppChart extends PlatformChart {
   constructor(scope: Construct, props: TitaniumAppChartProps) {
-    const { platform, environment, services, redis, postgresql, callGraph, trustDomain, loadGenerator } = props.config;
+    const { platform, environment, services, redis, postgresql, callGraph, trustDomain, loadGenerator, syncWaves } = props.config;
     const namespace = environment.namespace;
     super(scope, {
       appName: namespace,

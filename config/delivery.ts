@@ -1,6 +1,6 @@
 // How rendered output reaches the clusters: the git repository and branch Argo CD watches, and how
 // Argo CD syncs it. Shared by every environment; each environment names its own cluster.
-import type { DeliveryConfig } from './types';
+import type { DeliveryConfig, SyncWaves } from './types';
 
 export const delivery: DeliveryConfig = {
   // This repository; forks change this line (README: "Bootstrap (once per cluster)").
@@ -30,4 +30,4 @@ export const syncWaves = {
   gateways: -2,
   addons: 0,
   application: 10,
-} as const;
+} as const satisfies SyncWaves;

@@ -1,24 +1,8 @@
 // Third-party Helm charts, pinned in one place (../shared/docs/charts.md). Argo CD renders them
 // itself; this project only writes the Applications that point at them.
+import type { GroupKind, HelmChartRef, HelmCharts } from './types';
 
-export interface GroupKind {
-  /** API group; `''` for the core group. */
-  readonly group: string;
-  readonly kind: string;
-}
-
-export interface HelmChartRef {
-  /** Helm repository, as Argo CD's `repoURL`. */
-  readonly repoURL: string;
-  readonly chart: string;
-  /** Exact chart version. */
-  readonly version: string;
-  /** Set explicitly: in-cluster Service names derive from it. */
-  readonly releaseName: string;
-  readonly namespace: string;
-  /** Cluster-scoped kinds the chart creates (read from its templates), for the AppProject. */
-  readonly clusterKinds: readonly GroupKind[];
-}
+export type { GroupKind, HelmChartRef };
 
 const ISTIO = 'https://istio-release.storage.googleapis.com/charts';
 const CRD = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
@@ -94,7 +78,7 @@ export const helmCharts = {
     namespace: 'monitoring',
     clusterKinds: [CLUSTER_ROLE, CLUSTER_ROLE_BINDING],
   },
-} satisfies Record<string, HelmChartRef>;
+} satisfies HelmCharts;
 
 /** Every Helm repository the AppProject may pull from. */
 export function helmRepositories(): string[] {

@@ -1,14 +1,19 @@
-// Assembles the typed configuration of one environment. The charts read nothing else.
+// Assembles the typed configuration of one environment. The charts, the constructs they compose and
+// the render read nothing else: every value reaches them through the PlatformConfig returned here,
+// so a test that changes a field of it sees the change in the output.
 import { version } from '../package.json';
 import { callGraph } from './call-graph';
 import { postgresql, redis } from './datastores';
-import { delivery } from './delivery';
+import { delivery, syncWaves } from './delivery';
+import { helmCharts } from './helm-charts';
 import { loadGenerator } from './load-generator';
 import { local } from './environments/local';
 import { prod } from './environments/prod';
+import { platformNamespaces } from './namespaces';
 import { nodePorts } from './node-ports';
+import { observability } from './observability';
 import { routes } from './routes';
-import { externalSecrets } from './secrets';
+import { externalSecrets, platformSecrets } from './secrets';
 import { services } from './services';
 import type { EnvironmentConfig, PlatformConfig, PlatformInfo } from './types';
 
@@ -34,10 +39,15 @@ export function platformConfig(environmentName: string): PlatformConfig {
     redis,
     postgresql,
     externalSecrets,
+    secrets: platformSecrets,
     routes,
     callGraph,
     nodePorts,
     loadGenerator,
     trustDomain: 'cluster.local',
+    syncWaves,
+    helmCharts,
+    platformNamespaces,
+    observability,
   };
 }

@@ -1,12 +1,8 @@
 // The platform namespaces besides the application's, with the Pod Security level each can enforce.
 // The application namespace is always `restricted` (config/environments/*).
-import type { PodSecurityLevel } from './types';
+import type { PlatformNamespace } from './types';
 
-export interface PlatformNamespace {
-  readonly podSecurity: PodSecurityLevel;
-  /** Why this level, shown in the README. */
-  readonly reason: string;
-}
+export type { PlatformNamespace };
 
 export const platformNamespaces: Readonly<Record<string, PlatformNamespace>> = {
   'istio-system': {

@@ -1,5 +1,6 @@
 // What the monitoring stack watches and promises: one place for the SLO, the alert thresholds and the
 // dashboard's identity. The queries themselves are built in constructs/observability/queries.ts.
+import type { ObservabilityConfig } from './types';
 
 export const observability = {
   namespace: 'monitoring',
@@ -16,4 +17,4 @@ export const observability = {
   datasources: { prometheus: 'prometheus', loki: 'loki' },
   /** In-cluster addresses, from the release names. */
   lokiUrl: 'http://loki.monitoring.svc.cluster.local:3100',
-} as const;
+} as const satisfies ObservabilityConfig;

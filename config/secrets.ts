@@ -1,6 +1,6 @@
 // Secrets created outside git, once per cluster (README: "Secrets"). This project renders no Secret
 // objects; it only refers to these names and keys, and synth fails on a reference to anything else.
-import type { ExternalSecret, SecretKeyRef } from './types';
+import type { ExternalSecret, PlatformSecrets, SecretKeyRef } from './types';
 
 export const postgresqlCredentials = {
   name: 'postgresql-credentials',
@@ -46,6 +46,13 @@ export const externalSecrets: readonly ExternalSecret[] = [
   kialiSigningKey,
   grafanaAdmin,
 ];
+
+/** The Secrets the platform components read by name; each is one of `externalSecrets` above. */
+export const platformSecrets: PlatformSecrets = {
+  grafanaAdmin,
+  kialiSigningKey,
+  githubWebhook: githubWebhookSecret,
+};
 
 /** A typed reference to one key of a declared Secret. */
 export function secretKey<S extends ExternalSecret>(secret: S, key: S['keys'][number]): SecretKeyRef {

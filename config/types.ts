@@ -359,6 +359,95 @@ export interface LoadGeneratorDefinition {
   readonly runAsUser: number;
 }
 
+/**
+ * Sync waves of the child Applications in the app of apps (see `config/delivery.ts`): lower waves
+ * are synced, and healthy, before higher ones.
+ */
+export interface SyncWaves {
+  /** Every namespace, before anything lands in one. */
+  readonly namespaces: number;
+  /** CRDs and the components that install them. */
+  readonly crds: number;
+  readonly meshControlPlane: number;
+  readonly gateways: number;
+  /** Kiali, Loki, Alloy and the monitoring chart: after the CRDs they use. */
+  readonly addons: number;
+  /** The application tier, last. */
+  readonly application: number;
+}
+
+/** A Kubernetes kind with its API group. */
+export interface GroupKind {
+  /** API group; `''` for the core group. */
+  readonly group: string;
+  readonly kind: string;
+}
+
+/** A pinned third-party Helm chart (see `config/helm-charts.ts`). */
+export interface HelmChartRef {
+  /** Helm repository, as Argo CD's `repoURL`. */
+  readonly repoURL: string;
+  readonly chart: string;
+  /** Exact chart version. */
+  readonly version: string;
+  /** Set explicitly: in-cluster Service names derive from it. */
+  readonly releaseName: string;
+  readonly namespace: string;
+  /** Cluster-scoped kinds the chart creates (read from its templates), for the AppProject. */
+  readonly clusterKinds: readonly GroupKind[];
+}
+
+/** Every third-party Helm chart the platform installs, by role. */
+export interface HelmCharts {
+  readonly istioBase: HelmChartRef;
+  readonly istioCni: HelmChartRef;
+  readonly istiod: HelmChartRef;
+  readonly istioIngressGateway: HelmChartRef;
+  readonly kiali: HelmChartRef;
+  readonly kubePrometheusStack: HelmChartRef;
+  readonly loki: HelmChartRef;
+  readonly alloy: HelmChartRef;
+}
+
+/** A platform namespace besides the application's (see `config/namespaces.ts`). */
+export interface PlatformNamespace {
+  readonly podSecurity: PodSecurityLevel;
+  /** Why this level, shown in the README. */
+  readonly reason: string;
+}
+
+/** What the monitoring stack watches and promises, shared by every environment (see `config/observability.ts`). */
+export interface ObservabilityConfig {
+  /** Namespace of the monitoring stack and of the monitoring chart's objects. */
+  readonly namespace: string;
+  /** Availability objective of every service: the share of requests that must not fail with 5xx. */
+  readonly availabilityObjective: number;
+  /** p95 latency above this, sustained, is an alert. */
+  readonly latencyP95Milliseconds: number;
+  /** Share of 5xx answers that is an alert on its own, whatever the burn rate. */
+  readonly errorRatioThreshold: number;
+  /** CPU and memory use, as a share of the container's limit, that is an alert. */
+  readonly saturationThreshold: number;
+  readonly dashboard: { readonly uid: string; readonly title: string };
+  /** Data source uids the dashboard refers to. */
+  readonly datasources: { readonly prometheus: string; readonly loki: string };
+  /** Loki's in-cluster address, for Grafana's data source and Alloy's push. */
+  readonly lokiUrl: string;
+}
+
+/**
+ * The declared Secrets the platform's own components read by name (Helm values, the Argo CD
+ * bootstrap). Each is one of `PlatformConfig.externalSecrets`, which references are checked against.
+ */
+export interface PlatformSecrets {
+  /** Grafana's admin login (kube-prometheus-stack `grafana.admin.existingSecret`). */
+  readonly grafanaAdmin: ExternalSecret;
+  /** Kiali's session signing key (`login_token.signing_key`). */
+  readonly kialiSigningKey: ExternalSecret;
+  /** The GitHub webhook secret `argocd-secret` refers to. */
+  readonly githubWebhook: ExternalSecret;
+}
+
 /** The complete, resolved input of one environment's render. */
 export interface PlatformConfig {
   readonly platform: PlatformInfo;
@@ -367,7 +456,10 @@ export interface PlatformConfig {
   readonly services: readonly ServiceDefinition[];
   readonly redis: RedisDefinition;
   readonly postgresql: PostgresqlDefinition;
+  /** Every Secret created outside git; every Secret reference in the output must name one of these. */
   readonly externalSecrets: readonly ExternalSecret[];
+  /** The declared Secrets the platform components read by name. */
+  readonly secrets: PlatformSecrets;
   /** The ingress route table, first match wins. */
   readonly routes: readonly RouteDefinition[];
   readonly callGraph: CallGraph;
@@ -375,4 +467,9 @@ export interface PlatformConfig {
   readonly loadGenerator: LoadGeneratorDefinition;
   /** Istio trust domain, the first part of every workload principal. */
   readonly trustDomain: string;
+  readonly syncWaves: SyncWaves;
+  readonly helmCharts: HelmCharts;
+  /** The platform namespaces besides the application's, by name, with their Pod Security level. */
+  readonly platformNamespaces: Readonly<Record<string, PlatformNamespace>>;
+  readonly observability: ObservabilityConfig;
 }

@@ -6,7 +6,7 @@ export interface PlatformChartProps {
   readonly appName: string;
   /** One line on what the folder holds, for `dist/<env>/README.md`. */
   readonly description: string;
-  /** Sync wave of that Application in the app of apps (see `syncWaves` in config/delivery.ts). */
+  /** Sync wave of that Application in the app of apps (see `PlatformConfig.syncWaves`). */
   readonly syncWave: number;
   /**
    * Namespace Argo CD gives objects that name none (every object here names one).

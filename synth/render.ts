@@ -2,7 +2,6 @@
 // names. Pure: reads nothing but the config, writes nothing.
 import { ApiObject, App, type Chart } from 'cdk8s';
 import { platformCharts } from '../charts';
-import { githubWebhookSecret } from '../config/secrets';
 import type { PlatformConfig } from '../config/types';
 import { webhookSecretPatch } from '../constructs/argocd/webhook-secret-patch';
 import type { KubeObject, Manifest } from '../validation/manifest';
@@ -76,7 +75,7 @@ export function renderManifests(config: PlatformConfig): RenderedEnvironment {
     bootstrap: manifestsOf(charts.bootstrap, 'argocd', env).sort(byFile),
     // In a subfolder: `kubectl apply -f argocd/<env>/` does not descend into it.
     bootstrapFiles: [
-      { path: WEBHOOK_PATCH_PATH, content: webhookSecretPatch(githubWebhookSecret, `argocd/${env}/${WEBHOOK_PATCH_PATH}`) },
+      { path: WEBHOOK_PATCH_PATH, content: webhookSecretPatch(config.secrets.githubWebhook, `argocd/${env}/${WEBHOOK_PATCH_PATH}`) },
     ],
     folders: charts.apps
       .map(({ appName, description, syncWave }) => ({ name: appName, description, syncWave }))

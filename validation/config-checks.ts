@@ -7,8 +7,7 @@
 import { ingressEdges } from '../config/call-graph';
 import { images } from '../config/images';
 import { NODE_PORT_RANGE } from '../config/node-ports';
-import { platformNamespaces } from '../config/namespaces';
-import type { CallEdge, ImageRef, PlatformConfig, ResourceRequirements } from '../config/types';
+import type { CallEdge, ImageRef, PlatformConfig, PlatformNamespace, ResourceRequirements } from '../config/types';
 import type { HelmRelease } from '../constructs/argocd/helm-release';
 import { meshPeers } from '../constructs/mesh/call-graph';
 import { cpuMillis, formatNeed, memoryBytes, QUOTA_FIELDS, quotaAllows, quotaNeeds, quotaWorkloads, type QuotaField } from './quota';
@@ -127,7 +126,7 @@ function checkNodePorts(config: PlatformConfig): Finding[] {
   return findings;
 }
 
-function checkReleases(releases: readonly HelmRelease[]): Finding[] {
+function checkReleases(releases: readonly HelmRelease[], platformNamespaces: Readonly<Record<string, PlatformNamespace>>): Finding[] {
   return releases
     .filter((r) => !platformNamespaces[r.chart.namespace])
     .map((r) =>
@@ -333,7 +332,7 @@ export function checkConfig(config: PlatformConfig, releases: readonly HelmRelea
     ...checkCallGraph(config),
     ...checkRoutes(config),
     ...checkNodePorts(config),
-    ...checkReleases(releases),
+    ...checkReleases(releases, config.platformNamespaces),
   ];
   return [...findings, ...checkQuota(config, findings)];
 }

@@ -1,7 +1,5 @@
 // Istio 1.29.6 from its upstream charts (base → cni → istiod → gateway), with typed values. Keys follow
 // ../shared/docs/charts.md; hub and tag are never set (the charts pin their own images).
-import { syncWaves } from '../../config/delivery';
-import { helmCharts } from '../../config/helm-charts';
 import type { PlatformConfig, ResourceRequirements } from '../../config/types';
 import type { JustifiedIgnoreDifference } from '../../constructs/argocd/gitops-application';
 import type { HelmRelease } from '../../constructs/argocd/helm-release';
@@ -83,6 +81,7 @@ const CNI_DIRECTORIES: Record<IstioPlatform, { readonly cniConfDir: string; read
 
 export function istioReleases(config: PlatformConfig): HelmRelease[] {
   const { mesh } = config.environment;
+  const { helmCharts, syncWaves } = config;
   const platform = mesh.istioPlatform;
   const base: IstioBaseValues = { defaultRevision: 'default', base: { validationFailurePolicy: 'Fail' } };
   const cni: IstioCniValues = { global: { platform }, ...CNI_DIRECTORIES[platform] };

@@ -1,8 +1,5 @@
 // Kiali 2.29.0 from its upstream chart: the service graph on NodePort 31200, reading Prometheus and
 // linking Grafana in-cluster. The whole values tree is Kiali's configuration (the Kiali CR schema).
-import { syncWaves } from '../../config/delivery';
-import { helmCharts } from '../../config/helm-charts';
-import { kialiSigningKey } from '../../config/secrets';
 import type { PlatformConfig } from '../../config/types';
 import type { HelmRelease } from '../../constructs/argocd/helm-release';
 
@@ -27,7 +24,10 @@ export interface KialiValues {
 }
 
 export function kialiRelease(config: PlatformConfig): HelmRelease {
-  const { environment, nodePorts } = config;
+  const { environment, nodePorts, helmCharts, syncWaves } = config;
+  const { kialiSigningKey } = config.secrets;
+  // kube-prometheus-stack's Services are named after its release.
+  const stack = helmCharts.kubePrometheusStack;
   const values: KialiValues = {
     auth: { strategy: environment.mesh.kialiAnonymous ? 'anonymous' : 'token' },
     deployment: { service_type: 'NodePort' },
@@ -35,10 +35,10 @@ export function kialiRelease(config: PlatformConfig): HelmRelease {
     login_token: { signing_key: `secret:${kialiSigningKey.name}:${kialiSigningKey.keys[0]}` },
     external_services: {
       // Without these in-cluster addresses the graph is empty (platform.md).
-      prometheus: { url: 'http://kube-prometheus-stack-prometheus.monitoring:9090' },
+      prometheus: { url: `http://${stack.releaseName}-prometheus.${stack.namespace}:9090` },
       grafana: {
         enabled: true,
-        internal_url: 'http://kube-prometheus-stack-grafana.monitoring:80',
+        internal_url: `http://${stack.releaseName}-grafana.${stack.namespace}:80`,
         external_url: `http://${environment.publicHost}:${nodePorts.grafana}`,
       },
       tracing: { enabled: false },

@@ -1,9 +1,5 @@
 // Prometheus, Grafana, Loki and Alloy from their upstream charts, with typed values. Keys follow
 // ../shared/docs/charts.md (each was seen to take effect in `helm template` at the pinned versions).
-import { syncWaves } from '../../config/delivery';
-import { helmCharts } from '../../config/helm-charts';
-import { observability } from '../../config/observability';
-import { grafanaAdmin } from '../../config/secrets';
 import type { PlatformConfig, ResourceRequirements } from '../../config/types';
 import type { HelmRelease } from '../../constructs/argocd/helm-release';
 
@@ -195,7 +191,8 @@ loki.write "default" {
 }
 
 export function monitoringReleases(config: PlatformConfig): HelmRelease[] {
-  const { environment, nodePorts } = config;
+  const { environment, nodePorts, observability, helmCharts, syncWaves } = config;
+  const { grafanaAdmin } = config.secrets;
   const o = environment.observability;
   const claim = (size: string): VolumeClaimSpec => ({
     storageClassName: environment.postgresql.storageClassName,

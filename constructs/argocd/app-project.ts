@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { GroupKind } from '../../config/helm-charts';
+import type { GroupKind } from '../../config/types';
 import { AppProject } from '../../imports/argoproj.io';
 import { standardLabels } from '../labels';
 

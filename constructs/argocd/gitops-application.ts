@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import type { HelmChartRef } from '../../config/helm-charts';
-import type { RetryBackoff } from '../../config/types';
+import type { HelmChartRef, RetryBackoff } from '../../config/types';
 import { Application, type ApplicationSpecIgnoreDifferences, type ApplicationSpecSource } from '../../imports/argoproj.io';
 import { standardLabels } from '../labels';
 

@@ -1,4 +1,4 @@
-import type { HelmChartRef } from '../../config/helm-charts';
+import type { HelmChartRef } from '../../config/types';
 import type { JustifiedIgnoreDifference } from './gitops-application';
 
 /** A third-party Helm chart the platform installs: one child Application in `argocd-apps`. */

@@ -2,7 +2,7 @@
 // what the platform deploys and never forgets something a chart adds.
 import { ApiObject } from 'cdk8s';
 import type { Chart } from 'cdk8s';
-import type { GroupKind } from '../../config/helm-charts';
+import type { GroupKind } from '../../config/types';
 
 export interface ProjectScope {
   /** Every namespace an object is rendered into. */
