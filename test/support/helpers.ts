@@ -7,7 +7,7 @@ import { environments, platformConfig } from '../../config';
 import type { PlatformConfig, ResourceQuotaSpec, ServiceDefinition } from '../../config/types';
 import { formatNeed, quotaAllows, quotaNeeds, quotaWorkloads, type QuotaField } from '../../validation/quota';
 import type { KubeObject, Manifest } from '../../validation/manifest';
-import type { SourceRevision } from '../../synth/environment-readme';
+import type { SourceRevision } from '../../synth/source-revision';
 import { renderEnvironment, writeEnvironment, type RenderResult } from '../../synth/synth';
 
 export const environmentNames = Object.keys(environments);
