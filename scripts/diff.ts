@@ -8,7 +8,6 @@ import { platformConfig } from '../config';
 import { delivery } from '../config/delivery';
 import { ENV_OPTION, envUsage, selectEnvironments } from '../tooling/environment-args';
 import { diffObjects, formatMarkdown, formatText } from '../tooling/object-diff';
-import { appOf } from '../validation/manifest';
 import { readRenderedRef, refExists, renderedPathsAt } from '../tooling/rendered-tree';
 import { renderEnvironment } from '../synth/synth';
 
@@ -80,7 +79,7 @@ function main(argv: string[]): number {
   }
 
   for (const name of names) {
-    const head = renderEnvironment(platformConfig(name)).manifests.map((m) => ({ app: appOf(m), object: m.object }));
+    const head = renderEnvironment(platformConfig(name)).manifests;
     const before = base ? readRenderedRef(cwd, base, name) : [];
     // The deploy branch exists but has never held this environment: a first publish of it.
     const against = !base ? 'nothing' : before.length === 0 ? `${base}, which has no ${name}/ yet` : base;

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { distinctImages } from '../tooling/images-in-output';
-import { readRenderedFolder } from '../tooling/rendered-tree';
+import { readManifests } from '../validation/read-manifests';
 
 interface TrivyReport {
   Results?: { Vulnerabilities?: { Severity: string; VulnerabilityID: string }[] | null }[];
@@ -40,7 +40,8 @@ function main(argv: string[]): number {
     args: argv,
     options: { dist: { type: 'string', default: 'dist' }, trivy: { type: 'string', default: 'trivy' } },
   });
-  const images = distinctImages(readRenderedFolder(values.dist ?? 'dist').map((o) => o.object));
+  // Only the objects count: a missing folder, or a file that is not YAML, leaves its images out.
+  const images = distinctImages(readManifests([values.dist ?? 'dist']).manifests.map((m) => m.object));
   if (images.length === 0) {
     console.error(`error   no images found under ${values.dist}/: run \`npm run synth -- --env all\` first`);
     return 1;

@@ -5,57 +5,16 @@ import type { PlatformConfig, RouteDefinition } from '../config/types';
 import { endpointsTable } from './endpoints';
 import { appOf } from '../validation/manifest';
 import type { RenderedFolder, RenderedManifest, RenderedRelease } from './render';
+import { sourceLine, type SourceRevision } from './source-revision';
+import { kindCounts } from './synth-summary';
 
 /** Its file name in `dist/<env>/`. */
 export const ENVIRONMENT_README = 'README.md';
-
-/** The commit a render was made from. */
-export interface SourceRevision {
-  readonly commit: string;
-  /** The working tree had changes not in that commit. */
-  readonly dirty: boolean;
-}
 
 export interface EnvironmentContents {
   readonly manifests: readonly RenderedManifest[];
   readonly folders: readonly RenderedFolder[];
   readonly releases: readonly RenderedRelease[];
-}
-
-/** `Deployment 5, Service 6`: kinds by count, then name. */
-export function kindCounts(manifests: readonly RenderedManifest[]): string {
-  const counts = new Map<string, number>();
-  for (const { object } of manifests) counts.set(object.kind, (counts.get(object.kind) ?? 0) + 1);
-  return [...counts]
-    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b, 'en'))
-    .map(([kind, count]) => `${kind} ${count}`)
-    .join(', ');
-}
-
-const PROVENANCE = 'Rendered by `npm run synth` from ';
-
-/** The README without its source line, which changes on every render of a new commit. */
-export function withoutProvenance(readme: string): string {
-  return readme
-    .split('\n')
-    .filter((line) => !line.startsWith(PROVENANCE))
-    .join('\n');
-}
-
-/**
- * The source revision a README's source line names: what `provenance` wrote, read back. Undefined
- * when there is no such line, or it says the revision could not be read.
- */
-export function readProvenance(readme: string): SourceRevision | undefined {
-  const line = readme.split('\n').find((l) => l.startsWith(PROVENANCE));
-  const match = line && /^source commit `([0-9a-f]{40}|[0-9a-f]{64})`(\.| \*\*with uncommitted changes\*\*)/.exec(line.slice(PROVENANCE.length));
-  return match ? { commit: match[1], dirty: match[2] !== '.' } : undefined;
-}
-
-function provenance(source: SourceRevision | undefined): string {
-  if (!source) return `${PROVENANCE}a source tree whose git revision could not be read (not a git checkout, or git refused it).`;
-  const commit = `${PROVENANCE}source commit \`${source.commit}\``;
-  return source.dirty ? `${commit} **with uncommitted changes**: not reproducible from git alone.` : `${commit}.`;
 }
 
 // Prefixed, so that no workload name can be a Mermaid keyword (`end`, `graph`).
@@ -107,7 +66,7 @@ export function environmentReadme(config: PlatformConfig, contents: EnvironmentC
   return `${[
     `# ${platform.name} platform: ${environment.name} (generated, do not edit)`,
     '',
-    provenance(source),
+    sourceLine(source),
     '',
     'Change the TypeScript on the source branch and render again: the next render replaces this folder',
     `whole. Argo CD syncs \`${environment.name}/<folder>/\` from the \`${delivery.deployBranch}\` branch.`,

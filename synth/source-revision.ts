@@ -1,8 +1,14 @@
-// The commit a render is made from, for dist/<env>/README.md. One `git status` call gives the commit
-// and whether the working tree differs from it in anything the render reads. Asynchronous, so synth
-// starts it first and renders while git runs.
+// The commit a render is made from, and the source line of dist/<env>/README.md that names it. One
+// `git status` call gives the commit and whether the working tree differs from it in anything the
+// render reads. Asynchronous, so synth starts it first and renders while git runs.
 import { execFile } from 'node:child_process';
-import type { SourceRevision } from './environment-readme';
+
+/** The commit a render was made from. */
+export interface SourceRevision {
+  readonly commit: string;
+  /** The working tree had changes not in that commit. */
+  readonly dirty: boolean;
+}
 
 /**
  * What the render reads, relative to the top of the checkout: a change anywhere else (README.md, a
@@ -35,4 +41,31 @@ export function sourceRevision(directory: string): Promise<SourceRevision | unde
       resolve(error ? undefined : parseStatus(stdout)),
     );
   });
+}
+
+const SOURCE_LINE = 'Rendered by `npm run synth` from ';
+
+/** The README without its source line, which changes on every render of a new commit. */
+export function withoutSourceLine(readme: string): string {
+  return readme
+    .split('\n')
+    .filter((line) => !line.startsWith(SOURCE_LINE))
+    .join('\n');
+}
+
+/**
+ * The source revision a README's source line names: what `sourceLine` wrote, read back. Undefined
+ * when there is no such line, or it says the revision could not be read.
+ */
+export function readSourceLine(readme: string): SourceRevision | undefined {
+  const line = readme.split('\n').find((l) => l.startsWith(SOURCE_LINE));
+  const match = line && /^source commit `([0-9a-f]{40}|[0-9a-f]{64})`(\.| \*\*with uncommitted changes\*\*)/.exec(line.slice(SOURCE_LINE.length));
+  return match ? { commit: match[1], dirty: match[2] !== '.' } : undefined;
+}
+
+/** The README's source line for a render of `source` (undefined: the revision could not be read). */
+export function sourceLine(source: SourceRevision | undefined): string {
+  if (!source) return `${SOURCE_LINE}a source tree whose git revision could not be read (not a git checkout, or git refused it).`;
+  const commit = `${SOURCE_LINE}source commit \`${source.commit}\``;
+  return source.dirty ? `${commit} **with uncommitted changes**: not reproducible from git alone.` : `${commit}.`;
 }

@@ -1,5 +1,4 @@
 // The table synth prints after writing an environment: objects per folder and kind, warnings.
-import { kindCounts } from './environment-readme';
 import { appOf } from '../validation/manifest';
 import type { RenderedFolder, RenderedManifest } from './render';
 
@@ -12,6 +11,16 @@ export interface SummaryInput {
   readonly warnings: number;
   /** Directories that already held this render and were not rewritten. @default none */
   readonly unchanged?: readonly string[];
+}
+
+/** `Deployment 5, Service 6`: kinds by count, then name. */
+export function kindCounts(manifests: readonly RenderedManifest[]): string {
+  const counts = new Map<string, number>();
+  for (const { object } of manifests) counts.set(object.kind, (counts.get(object.kind) ?? 0) + 1);
+  return [...counts]
+    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b, 'en'))
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
 }
 
 /** A plain-text table, one row per folder (sync-wave order) and one for the bootstrap. */

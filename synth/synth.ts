@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { platformReleases } from '../charts';
 import type { PlatformConfig } from '../config/types';
 import { checkConfig } from '../validation/config-checks';
-import { ENVIRONMENT_README, environmentReadme, type SourceRevision } from './environment-readme';
+import { ENVIRONMENT_README, environmentReadme } from './environment-readme';
 import { manifestYaml, renderManifests, type RenderedFolder, type RenderedManifest, type RenderedRelease } from './render';
 import { findingFor, type Finding } from '../validation/finding';
 import { validateManifests } from '../validation';
 import { replaceFolder, type OutputFile } from './write-dist';
+import type { SourceRevision } from './source-revision';
 
 export interface RenderResult {
   /** Objects for `dist/<env>/`. */

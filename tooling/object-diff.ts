@@ -1,6 +1,6 @@
 // Object-level difference between two sets of rendered objects: which objects were added, removed
 // or changed, and for changed ones which fields, with their old and new values.
-import type { KubeObject } from '../validation/manifest';
+import { appOf, type KubeObject, type TreeManifest } from '../validation/manifest';
 
 export interface FieldChange {
   /** e.g. `spec.template.spec.containers[api-gateway].image` (list items with a `name` are keyed by it). */
@@ -19,16 +19,10 @@ export interface ObjectChange {
   readonly fields: readonly FieldChange[];
 }
 
-export interface LocatedObject {
-  /** The folder (Argo CD Application) the object is in. */
-  readonly app: string;
-  readonly object: KubeObject;
-}
-
-export function objectKey(o: LocatedObject): string {
+export function objectKey(o: TreeManifest): string {
   // The group, not the version: an API version bump is a change to the object, not a new object.
   const group = o.object.apiVersion.includes('/') ? o.object.apiVersion.split('/')[0] : '';
-  return `${o.app}/${group}/${o.object.kind}/${o.object.metadata?.namespace ?? ''}/${o.object.metadata?.name ?? ''}`;
+  return `${appOf(o)}/${group}/${o.object.kind}/${o.object.metadata?.namespace ?? ''}/${o.object.metadata?.name ?? ''}`;
 }
 
 function refOf(object: KubeObject): string {
@@ -71,7 +65,7 @@ export function fieldChanges(before: unknown, after: unknown, path = ''): FieldC
   return [{ path, before, after }];
 }
 
-export function diffObjects(base: readonly LocatedObject[], head: readonly LocatedObject[]): ObjectChange[] {
+export function diffObjects(base: readonly TreeManifest[], head: readonly TreeManifest[]): ObjectChange[] {
   const before = new Map(base.map((o) => [objectKey(o), o]));
   const after = new Map(head.map((o) => [objectKey(o), o]));
   const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
@@ -80,7 +74,7 @@ export function diffObjects(base: readonly LocatedObject[], head: readonly Locat
     const b = before.get(key);
     const a = after.get(key);
     const any = (a ?? b)!;
-    const common = { key, app: any.app, kind: any.object.kind, ref: refOf(any.object) };
+    const common = { key, app: appOf(any), kind: any.object.kind, ref: refOf(any.object) };
     if (!b) changes.push({ ...common, type: 'added', fields: [] });
     else if (!a) changes.push({ ...common, type: 'removed', fields: [] });
     else {

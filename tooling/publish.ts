@@ -12,7 +12,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitIdentity, git, tryGit } from './git';
-import { ENVIRONMENT_README, withoutProvenance } from '../synth/environment-readme';
+import { ENVIRONMENT_README } from '../synth/environment-readme';
+import { withoutSourceLine } from '../synth/source-revision';
 
 export const DEPLOY_BRANCH_README = `# Rendered manifests (generated, do not edit)
 
@@ -132,7 +133,7 @@ function newerRender(options: PublishOptions, parent: string, source: string): s
  * the source commit, so it changes on every render; a commit for that alone would be noise, and the
  * README on the branch keeps naming the commit that last changed anything else.
  */
-function onlyProvenanceChanged(options: PublishOptions, parent: string, tree: string): boolean {
+function onlySourceLineChanged(options: PublishOptions, parent: string, tree: string): boolean {
   const cwd = options.repository;
   const changed = git(['diff-tree', '-r', '--name-status', `${parent}^{tree}`, tree], { cwd })
     .split('\n')
@@ -141,7 +142,7 @@ function onlyProvenanceChanged(options: PublishOptions, parent: string, tree: st
   const readme = `${options.environment}/${ENVIRONMENT_README}`;
   if (changed.length > 1 || changed[0] !== `M\t${readme}`) return false;
   const [before, after] = [parent, tree].map((t) => git(['cat-file', 'blob', `${t}:${readme}`], { cwd }));
-  return withoutProvenance(before) === withoutProvenance(after);
+  return withoutSourceLine(before) === withoutSourceLine(after);
 }
 
 const RETRYABLE_PUSH = /non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info|incorrect old value/i;
@@ -172,7 +173,7 @@ export function publish(options: PublishOptions): PublishResult {
       }
       rmSync(index, { force: true });
       const tree = buildTree(options, staging, index, parent);
-      if (parent && onlyProvenanceChanged(options, parent, tree)) {
+      if (parent && onlySourceLineChanged(options, parent, tree)) {
         log(`${options.branch}: ${options.environment}/ unchanged at ${parent.slice(0, 12)}; nothing to publish`);
         return { status: 'unchanged', commit: parent, attempts: attempt - 1 };
       }

@@ -9,9 +9,9 @@
 // its README names HEAD.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ENVIRONMENT_README, readProvenance, type SourceRevision } from '../synth/environment-readme';
+import { ENVIRONMENT_README } from '../synth/environment-readme';
 import { git, GitError, tryGit } from './git';
-import { RENDER_INPUT_PATHSPECS } from '../synth/source-revision';
+import { readSourceLine, RENDER_INPUT_PATHSPECS, type SourceRevision } from '../synth/source-revision';
 import type { OutputFile } from '../synth/write-dist';
 
 export interface RenderCheckOptions {
@@ -76,7 +76,7 @@ export function renderProblem(options: RenderCheckOptions): string | undefined {
     return `${folder} is missing or empty: run \`${synth}\` first`;
   }
   const readmePath = join(folder, ENVIRONMENT_README);
-  const rendered = existsSync(readmePath) ? readProvenance(readFileSync(readmePath, 'utf8')) : undefined;
+  const rendered = existsSync(readmePath) ? readSourceLine(readFileSync(readmePath, 'utf8')) : undefined;
   if (!rendered) {
     return `${folder}/ is not a render of a git commit (${ENVIRONMENT_README} names no source commit): run \`${synth}\``;
   }

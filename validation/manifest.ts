@@ -15,14 +15,20 @@ export interface KubeObject {
 
 export interface Manifest {
   readonly object: KubeObject;
-  /** Path of its file, relative to the environment's folder: `<app>/<kind>-<name>.yaml`. */
+  /** The file it was read from or is written to, e.g. `dist/prod/titanium-prod/service-redis.yaml`. */
   readonly file: string;
   /** The cdk8s construct that produced it, for objects this project renders. */
   readonly constructPath?: string;
 }
 
+/** A manifest at its place in an environment's rendered tree (`dist/<env>/`, or `<env>/` on the deploy branch). */
+export interface TreeManifest extends Manifest {
+  /** Path inside the environment's folder: `<app>/<kind>-<name>.yaml`. */
+  readonly path: string;
+}
+
 /** The folder (Argo CD Application) of a rendered manifest: the first part of its path in `dist/<env>/`. */
-export function appOf(manifest: { readonly path: string }): string {
+export function appOf(manifest: Pick<TreeManifest, 'path'>): string {
   return manifest.path.split('/', 1)[0];
 }
 

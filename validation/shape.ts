@@ -1,7 +1,8 @@
-// Structural schemas: what fields an object may have, of which type. Generated into imports/schemas/
-// by `npm run import` (from kubernetes-models' type declarations and from the pinned CRDs) and walked
-// here, so that an unknown field (a typo such as `replica` or `readOnlyRootFileSystem`) is an error,
-// as are wrong types, values outside an enum or bounds, pattern mismatches and missing required fields.
+// Structural schemas: what fields an object may have, of which type. Generated into
+// imports/schemas.json by `npm run import` (tooling/schema-generation/, from kubernetes-models' type
+// declarations and from the pinned CRDs) and walked here, so that an unknown field (a typo such as
+// `replica` or `readOnlyRootFileSystem`) is an error, as are wrong types, values outside an enum or
+// bounds, pattern mismatches and missing required fields.
 
 /**
  * Inclusive bounds from a CRD: the length of a string, the value of a number, the items of a list,

@@ -15,15 +15,16 @@ export interface MeshPeer {
   readonly internal: boolean;
 }
 
-export interface Connection {
+/** One edge of the call graph as one end sees it: the peer at the other end and the ports it may use. */
+export interface AllowedCall {
   readonly peer: MeshPeer;
   readonly ports: readonly number[];
 }
 
 /** What one workload accepts (inbound) and opens (outbound). */
 export interface WorkloadAccess {
-  readonly inbound: readonly Connection[];
-  readonly outbound: readonly Connection[];
+  readonly inbound: readonly AllowedCall[];
+  readonly outbound: readonly AllowedCall[];
 }
 
 /** Every workload of the application namespace and every external peer, by name. */
@@ -54,12 +55,12 @@ export function principal(trustDomain: string, peer: MeshPeer): string {
 }
 
 /**
- * Inbound and outbound connections of every workload in the application namespace. Edges naming an
+ * Inbound and outbound allowed calls of every workload in the application namespace. Edges naming an
  * unknown peer are skipped here; config checks report them before anything renders.
  */
 export function workloadAccess(config: PlatformConfig): Map<string, WorkloadAccess> {
   const peers = meshPeers(config);
-  const access = new Map<string, { inbound: Connection[]; outbound: Connection[] }>();
+  const access = new Map<string, { inbound: AllowedCall[]; outbound: AllowedCall[] }>();
   for (const peer of peers.values()) if (peer.internal) access.set(peer.name, { inbound: [], outbound: [] });
   for (const edge of config.callGraph.edges) {
     const from = peers.get(edge.from);

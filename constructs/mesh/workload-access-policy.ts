@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../../imports/security.istio.io';
 import { k8s } from '../k8s';
-import { principal, type Connection, type WorkloadAccess } from './call-graph';
+import { principal, type AllowedCall, type WorkloadAccess } from './call-graph';
 
 export interface WorkloadAccessPolicyProps {
   /** Name of both policy objects: the workload's. */
@@ -19,12 +19,12 @@ export interface WorkloadAccessPolicyProps {
   readonly trustDomain?: string;
 }
 
-function peerSelector(connection: Connection, namespace: string): k8s.NetworkPolicyPeer {
-  const pods = { podSelector: { matchLabels: { ...connection.peer.podLabels } } };
+function peerSelector(call: AllowedCall, namespace: string): k8s.NetworkPolicyPeer {
+  const pods = { podSelector: { matchLabels: { ...call.peer.podLabels } } };
   // Peers in this namespace need no namespace selector; others are pinned to theirs.
-  return connection.peer.namespace === namespace
+  return call.peer.namespace === namespace
     ? pods
-    : { ...pods, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': connection.peer.namespace } } };
+    : { ...pods, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': call.peer.namespace } } };
 }
 
 function tcpPorts(ports: readonly number[]): k8s.NetworkPolicyPort[] {

@@ -1,6 +1,7 @@
 // Adding a fifth service is one config entry: every object and setting the four have, it gets too.
 import { renderEnvironment } from '../../synth/synth';
-import { environmentNames, fifthService, matchesSelector, podTemplate, withConfig, withServices, type KubeObject } from '../support/helpers';
+import { environmentNames, fifthService, matchesSelector, podTemplate, withConfig, withServices } from '../support/helpers';
+import type { KubeObject } from '../../validation/manifest';
 
 const notification = fifthService;
 const { name } = notification;

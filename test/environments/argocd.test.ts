@@ -8,11 +8,11 @@ import type { EnvironmentConfig } from '../../config/types';
 import { parse } from 'yaml';
 import { platformReleases } from '../../charts';
 import { APPLICATION_HEALTH_LUA } from '../../constructs/argocd/argocd-settings';
-import { appOf } from '../../validation/manifest';
+import { appOf, type KubeObject } from '../../validation/manifest';
 import { manifestYaml, type RenderedManifest } from '../../synth/render';
 import { renderEnvironment } from '../../synth/synth';
 import { ROOT } from '../support/cli';
-import { environmentNames, rendered, withConfig, type KubeObject } from '../support/helpers';
+import { environmentNames, rendered, withConfig } from '../support/helpers';
 
 interface ApplicationSpec {
   project: string;

@@ -2,7 +2,8 @@
 // would fight), every container it scales has a CPU request (sidecar included), and no PDB can block
 // a node drain at the HPA minimum.
 import { platformConfig } from '../../config';
-import { environmentNames, matchesSelector, objects, ofKind, workloads, type KubeObject } from '../support/helpers';
+import { environmentNames, matchesSelector, objects, ofKind, workloads } from '../support/helpers';
+import type { KubeObject } from '../../validation/manifest';
 
 interface Hpa {
   scaleTargetRef: { apiVersion: string; kind: string; name: string };

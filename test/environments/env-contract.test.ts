@@ -1,7 +1,8 @@
 // The environment contract of platform.md, written out here independently of the code: each service
 // sees every variable, the addresses point at real Service ports, and Secrets feed the right services.
 import { platformConfig } from '../../config';
-import { environmentNames, named, objects, ofKind, podTemplate, type Container, type KubeObject } from '../support/helpers';
+import { environmentNames, named, objects, ofKind, podTemplate, type Container } from '../support/helpers';
+import type { KubeObject } from '../../validation/manifest';
 
 const SHARED = [
   'API_GATEWAY_URL', 'USER_SERVICE_URL', 'AUTH_SERVICE_URL', 'BLOG_SERVICE_URL',

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { platformConfig } from '../../config';
 import { durationSeconds } from '../../constructs/workloads/load-generator-script';
 import { routeRequest, type HttpRoute } from '../../validation/evaluators/routing';
-import { environmentNames, objects, podTemplate, type KubeObject } from '../support/helpers';
+import { environmentNames, objects, podTemplate } from '../support/helpers';
+import type { KubeObject } from '../../validation/manifest';
 
 describe.each(environmentNames)('environment %s', (environment) => {
   const config = platformConfig(environment);

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { platformConfig } from '../../config';
 import { CONFIGMAP_LIMIT_BYTES } from '../../constructs/observability/grafana-dashboard';
-import { environmentNames, objects, type KubeObject } from '../support/helpers';
+import { environmentNames, objects } from '../support/helpers';
+import type { KubeObject } from '../../validation/manifest';
 import { promqlErrors } from '../support/promql';
 
 interface Panel {

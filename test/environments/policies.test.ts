@@ -7,7 +7,8 @@ import { meshPeers, principal, type MeshPeer } from '../../constructs/mesh/call-
 import { istioAllows, networkAllows, UnsupportedPolicyError } from '../support/policy-eval';
 import { checkConfig } from '../../validation/config-checks';
 import { platformReleases } from '../../charts';
-import { environmentNames, objects, ofKind, withConfig, type KubeObject } from '../support/helpers';
+import { environmentNames, objects, ofKind, withConfig } from '../support/helpers';
+import type { KubeObject } from '../../validation/manifest';
 
 describe.each(environmentNames)('environment %s', (environment) => {
   const config = platformConfig(environment);

@@ -1,7 +1,8 @@
 // The values the platform depends on, read from the rendered Applications and compared with literal
 // expectations (platform.md, charts.md), not with the code that produced them.
 import { platformConfig } from '../../config';
-import { environmentNames, rendered, type KubeObject } from '../support/helpers';
+import { environmentNames, rendered } from '../support/helpers';
+import type { KubeObject } from '../../validation/manifest';
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,7 +1,8 @@
 // Every Service reaches pods: its selector matches a workload's pod labels in its namespace, and each
 // target port exists on those pods. Every port name declares its protocol for Istio.
 import { platformConfig } from '../../config';
-import { environmentNames, matchesSelector, objects, ofKind, workloads, type KubeObject } from '../support/helpers';
+import { environmentNames, matchesSelector, objects, ofKind, workloads } from '../support/helpers';
+import type { KubeObject } from '../../validation/manifest';
 
 interface ServiceSpec {
   selector?: Record<string, string>;

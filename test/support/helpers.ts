@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { environments, platformConfig } from '../../config';
 import type { PlatformConfig, ResourceQuotaSpec, ServiceDefinition } from '../../config/types';
 import { formatNeed, quotaAllows, quotaNeeds, quotaWorkloads, type QuotaField } from '../../validation/quota';
-import type { KubeObject, Manifest } from '../../validation/manifest';
-import type { SourceRevision } from '../../synth/environment-readme';
+import type { KubeObject } from '../../validation/manifest';
+import type { SourceRevision } from '../../synth/source-revision';
 import { renderEnvironment, writeEnvironment, type RenderResult } from '../../synth/synth';
 
 export const environmentNames = Object.keys(environments);
@@ -175,5 +175,3 @@ export function memoryBytes(quantity: string): number {
   if (unit !== '' && !(unit in MEMORY_UNITS)) throw new Error(`unknown unit in ${quantity}`);
   return Number(match[1]) * (unit === '' ? 1 : MEMORY_UNITS[unit]);
 }
-
-export type { KubeObject, Manifest };

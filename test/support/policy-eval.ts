@@ -1,9 +1,8 @@
 // Evaluates rendered policies the way the cluster would: Istio AuthorizationPolicies for a request
-// reaching a workload, Kubernetes NetworkPolicies for a connection between two pods. Lets tests (and
-// validation) ask "is this edge allowed?" of the output itself, not of the config it came from.
+// reaching a workload, Kubernetes NetworkPolicies for a connection attempt between two pods. Lets the
+// tests ask "is this edge allowed?" of the output itself, not of the config it came from.
 import type { KubeObject } from '../../validation/manifest';
-
-type Labels = Readonly<Record<string, string>>;
+import type { Labels } from '../../validation/model';
 
 interface LabelSelector {
   readonly matchLabels?: Labels;
@@ -112,7 +111,8 @@ export interface Pod {
   readonly labels: Labels;
 }
 
-export interface Connection {
+/** One pod opening a connection to another: what NetworkPolicies decide on. */
+export interface ConnectionAttempt {
   readonly from: Pod;
   readonly to: Pod;
   readonly port: number;
@@ -149,7 +149,7 @@ function peerMatches(peer: PolicyPeer, policyNamespace: string, pod: Pod): boole
   return namespaceOk && selects(peer.podSelector ?? {}, pod.labels);
 }
 
-function portMatches(rule: PolicyRule, connection: Connection): boolean {
+function portMatches(rule: PolicyRule, connection: ConnectionAttempt): boolean {
   if (!rule.ports?.length) return true;
   return rule.ports.some((p) => {
     if (typeof p.port === 'string') throw new UnsupportedPolicyError(`NetworkPolicy named port "${p.port}" (container ports are not modelled)`);
@@ -160,7 +160,7 @@ function portMatches(rule: PolicyRule, connection: Connection): boolean {
   });
 }
 
-function direction(policies: readonly KubeObject[], pod: Pod, type: 'Ingress' | 'Egress', other: Pod, connection: Connection): boolean {
+function direction(policies: readonly KubeObject[], pod: Pod, type: 'Ingress' | 'Egress', other: Pod, connection: ConnectionAttempt): boolean {
   const applicable = policies
     .filter((p) => p.kind === 'NetworkPolicy' && p.metadata?.namespace === pod.namespace)
     .map((p) => p.spec as NetworkPolicySpec)
@@ -177,7 +177,7 @@ function direction(policies: readonly KubeObject[], pod: Pod, type: 'Ingress' | 
 }
 
 /** Whether NetworkPolicies let the connection through: egress from one side and ingress to the other. */
-export function networkAllows(policies: readonly KubeObject[], connection: Connection): boolean {
+export function networkAllows(policies: readonly KubeObject[], connection: ConnectionAttempt): boolean {
   return (
     direction(policies, connection.from, 'Egress', connection.to, connection) &&
     direction(policies, connection.to, 'Ingress', connection.from, connection)

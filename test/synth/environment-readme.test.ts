@@ -1,6 +1,7 @@
 // dist/<env>/README.md and synth's closing table: both must describe what was rendered, and follow
 // a real change (a fifth service with a route and callers) without being edited by hand.
-import { environmentReadme, kindCounts, topologyMermaid } from '../../synth/environment-readme';
+import { environmentReadme, topologyMermaid } from '../../synth/environment-readme';
+import { kindCounts } from '../../synth/synth-summary';
 import { renderEnvironment } from '../../synth/synth';
 import { synthSummary } from '../../synth/synth-summary';
 import { platformConfig } from '../../config';

@@ -6,7 +6,6 @@ import { dirname, join } from 'node:path';
 import { defaultEnvironment, platformConfig } from '../../config';
 import { git } from '../../tooling/git';
 import { diffObjects, fieldChanges, formatMarkdown, formatText } from '../../tooling/object-diff';
-import { appOf } from '../../validation/manifest';
 import { manifestYaml } from '../../synth/render';
 import { selectEnvironments } from '../../tooling/environment-args';
 import { publish } from '../../tooling/publish';
@@ -32,17 +31,17 @@ function deployRepository(): string {
 }
 
 const repo = deployRepository();
-const located = (config = platformConfig('prod')) => renderEnvironment(config).manifests.map((m) => ({ app: appOf(m), object: m.object }));
+const rendered = (config = platformConfig('prod')) => renderEnvironment(config).manifests;
 
 test('reading the deploy branch back gives exactly what was rendered', () => {
-  expect(diffObjects(readRenderedRef(repo, 'deploy', 'prod'), located())).toEqual([]);
+  expect(diffObjects(readRenderedRef(repo, 'deploy', 'prod'), rendered())).toEqual([]);
 });
 
 test('an image bump is one changed Deployment with the image, version labels and nothing else', () => {
   const bumped = withConfig('prod', (c) => ({
     services: c.services.map((s) => (s.name === 'api-gateway' ? { ...s, image: { ...s.image, tag: 'main-abc1234' } } : s)),
   }));
-  const changes = diffObjects(readRenderedRef(repo, 'deploy', 'prod'), located(bumped));
+  const changes = diffObjects(readRenderedRef(repo, 'deploy', 'prod'), rendered(bumped));
   const deployment = changes.find((c) => c.kind === 'Deployment')!;
   expect(deployment).toMatchObject({ type: 'changed', app: 'titanium-prod', ref: 'titanium-prod/api-gateway' });
   expect(deployment.fields).toContainEqual({
@@ -70,7 +69,7 @@ test('added and removed objects, in text and Markdown', () => {
     callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: c.services[0].name, to: added }] },
   }));
   const port = platformConfig('prod').services[0].port;
-  const changes = diffObjects(readRenderedRef(older, 'deploy', 'prod'), located(changed));
+  const changes = diffObjects(readRenderedRef(older, 'deploy', 'prod'), rendered(changed));
   expect(changes.filter((c) => c.type === 'added').map((c) => `${c.kind} ${c.ref}`)).toContain(`Deployment titanium-prod/${added}`);
   expect(changes.filter((c) => c.type === 'removed').map((c) => `${c.kind} ${c.ref}`)).toEqual(['Service titanium-prod/legacy-service']);
   const text = formatText('prod', changes);
