@@ -94,6 +94,16 @@ describe('WorkloadAccessPolicy', () => {
     expect(at(one(objects, 'NetworkPolicy'), 'spec', 'policyTypes')).toEqual(['Ingress', 'Egress']);
   });
 
+  test('a connection without ports opens nothing (an empty port list would mean every port to a NetworkPolicy)', () => {
+    // The load generator accepts calls on no port; an edge to it must not open all of its ports.
+    expect(render({ access: { inbound: [{ peer: peer('web'), ports: [] }], outbound: [{ peer: peer('sink'), ports: [] }] } })).toEqual([]);
+    const mixed = render({ access: { inbound: [{ peer: peer('web'), ports: [8080] }, { peer: peer('admin'), ports: [] }], outbound: [] } });
+    expect(at(one(mixed, 'AuthorizationPolicy'), 'spec', 'rules')).toEqual([
+      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/web-sa'] } }], to: [{ operation: { ports: ['8080'] } }] },
+    ]);
+    expect(at(one(mixed, 'NetworkPolicy'), 'spec', 'ingress')).toHaveLength(1);
+  });
+
   test('addAccessPolicy adds the policies under id `access` only when the mesh props give edges', () => {
     const workload = { name: 'cart', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'cart' } };
     const selector = { 'app.kubernetes.io/name': 'cart' };
