@@ -145,6 +145,17 @@ describe('Microservice', () => {
     expect(refs(render({ trafficPolicy: false }))).not.toContain('DestinationRule/cart');
   });
 
+  test('spreads its replicas across nodes softly, by the name label, so a one-node cluster still schedules them all', () => {
+    expect(at(podSpecOf(deployment), 'topologySpreadConstraints')).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'cart' } },
+      },
+    ]);
+  });
+
   test('a PodDisruptionBudget that lets one pod go at a time and never waits on unhealthy ones', () => {
     expect(at(one(objects, 'PodDisruptionBudget'), 'spec')).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
   });
