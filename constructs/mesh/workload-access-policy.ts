@@ -38,7 +38,10 @@ function tcpPorts(ports: readonly number[]): k8s.NetworkPolicyPort[] {
 export class WorkloadAccessPolicy extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadAccessPolicyProps) {
     super(scope, id);
-    const { inbound, outbound } = props.access;
+    // A connection without ports opens nothing: an empty port list would read as "every port" to a
+    // NetworkPolicy and as the invalid port "" to Istio.
+    const inbound = props.access.inbound.filter((c) => c.ports.length > 0);
+    const outbound = props.access.outbound.filter((c) => c.ports.length > 0);
     const metadata = { name: props.name, namespace: props.namespace, labels: props.labels };
 
     if (inbound.length > 0) {
