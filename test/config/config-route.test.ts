@@ -8,7 +8,8 @@ import type { ExternalSecret, PlatformConfig } from '../../config/types';
 import type { RenderResult } from '../../synth/synth';
 import { renderEnvironment } from '../../synth/synth';
 import { ROOT } from '../support/cli';
-import { named, rendered, withConfig, type KubeObject } from '../support/helpers';
+import { named, rendered, withConfig } from '../support/helpers';
+import type { KubeObject } from '../../validation/manifest';
 
 const ENV = 'prod';
 
