@@ -4,7 +4,7 @@ import type { PodSecurityLevel } from './types';
 
 export interface PlatformNamespace {
   readonly podSecurity: PodSecurityLevel;
-  /** Why this level, shown in the README. */
+  /** Why this level, for the reader of this file. */
   readonly reason: string;
 }
 
