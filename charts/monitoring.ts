@@ -66,7 +66,8 @@ export class MonitoringChart extends PlatformChart {
         latencyP95Milliseconds: observability.latencyP95Milliseconds,
         errorRatioThreshold: observability.errorRatioThreshold,
         saturationThreshold: observability.saturationThreshold,
-        runbookBase: `${delivery.repoURL.replace(/\.git$/, '')}/blob/main/README.md`,
+        // Each alert's runbook is the heading of its name in docs/runbooks.md.
+        runbookBase: `${delivery.repoURL.replace(/\.git$/, '')}/blob/main/docs/runbooks.md`,
       }),
     });
   }

@@ -1,6 +1,6 @@
 // Who may talk to whom, declared once. AuthorizationPolicies (by service-account principal) and
 // NetworkPolicies (by pod and namespace labels) are derived from this and nothing else; an edge
-// missing here is denied by both. README: "mTLS and zero trust".
+// missing here is denied by both. docs/mesh.md: "mTLS and zero trust".
 import { routes } from './routes';
 import type { CallEdge, CallGraph, ExternalPeer } from './types';
 

@@ -3,7 +3,7 @@
 import type { DeliveryConfig, SyncWaves } from './types';
 
 export const delivery: DeliveryConfig = {
-  // This repository; forks change this line (README: "Bootstrap (once per cluster)").
+  // This repository; forks change this line (docs/bootstrap.md: "Bootstrap (once per cluster)").
   repoURL: 'https://github.com/dongju101/titanium-platform.git',
   deployBranch: 'deploy',
   argocd: {

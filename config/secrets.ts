@@ -1,5 +1,5 @@
-// Secrets created outside git, once per cluster (README: "Secrets"). This project renders no Secret
-// objects; it only refers to these names and keys, and synth fails on a reference to anything else.
+// Secrets created outside git, once per cluster (docs/bootstrap.md: "Secrets"). This project
+// renders no Secret objects; it only refers to these names and keys, and synth fails on a reference to anything else.
 import type { ExternalSecret, PlatformSecrets, SecretKeyRef } from './types';
 
 export const postgresqlCredentials = {

@@ -35,13 +35,13 @@ export interface SecretKeyRef {
 
 /**
  * A Secret this project never renders: an operator creates it once with `kubectl create secret`
- * (the README lists the commands). Every `secretKeyRef` in the output must name one of these.
+ * (docs/bootstrap.md: "Secrets" lists the commands). Every `secretKeyRef` in the output must name one of these.
  */
 export interface ExternalSecret {
   readonly name: string;
   /** The keys the platform reads; the create command gets one placeholder per key. */
   readonly keys: readonly string[];
-  /** What the Secret is for and who reads it, shown in the README. */
+  /** What the Secret is for and who reads it, for the reader of the config. */
   readonly description: string;
   /**
    * Namespace the Secret lives in.
@@ -176,7 +176,7 @@ export interface ResourceQuotaSpec {
 
 /** The cluster an environment's Argo CD Applications deploy to. */
 export interface ClusterRef {
-  /** Human name, shown in the README and Argo CD. */
+  /** Human name, for the reader of the config. */
   readonly name: string;
   /** API server URL as Argo CD knows it; `https://kubernetes.default.svc` is the cluster Argo CD runs in. */
   readonly server: string;
@@ -412,7 +412,7 @@ export interface HelmCharts {
 /** A platform namespace besides the application's (see `config/namespaces.ts`). */
 export interface PlatformNamespace {
   readonly podSecurity: PodSecurityLevel;
-  /** Why this level, shown in the README. */
+  /** Why this level, for the reader of the config. */
   readonly reason: string;
 }
 

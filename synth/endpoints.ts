@@ -1,6 +1,9 @@
 import type { PlatformConfig } from '../config/types';
 
-/** The operators' endpoints, from the NodePort registry: the README's table is this, verbatim. */
+/**
+ * The operators' endpoints, from the NodePort registry: the table of
+ * docs/demo-runbook.md#demo-endpoints is this, verbatim.
+ */
 export function endpointsTable(config: PlatformConfig): string {
   const host = config.environment.publicHost;
   const p = config.nodePorts;

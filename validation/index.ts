@@ -23,7 +23,7 @@ export interface ValidationContext {
 /** Objects waive a rule with `waive.validation.titanium.dev/<rule>: <reason>`. */
 export const WAIVER_PREFIX = 'waive.validation.titanium.dev/';
 
-/** Every rule id, for the README and for waivers. */
+/** Every rule id, for docs/validation.md: "Rules" and for waivers. */
 export const RULES = [
   'schema',
   'secret-data',

@@ -7,7 +7,7 @@ export const prod: EnvironmentConfig = {
   description: 'Demo cluster: k3s v1.31, one server and two agents',
   cluster: { name: 'titanium-demo', server: 'https://kubernetes.default.svc' },
   namespace: 'titanium-prod',
-  // Map it to any node's address in /etc/hosts (README: "Demo endpoints").
+  // Map it to any node's address in /etc/hosts (docs/demo-runbook.md: "Demo endpoints").
   publicHost: 'titanium.local',
   podSecurityVersion: 'v1.31',
   settings: {

@@ -87,7 +87,7 @@ export class LoadGenerator extends Construct {
     new k8s.KubeCronJob(this, 'spike', {
       metadata: { ...metadata, name: d.spikeName },
       spec: {
-        // Never runs on its own: an operator starts it (README, "Demo runbook").
+        // Never runs on its own: an operator starts it (docs/demo-runbook.md, "Demo runbook").
         suspend: true,
         schedule: '0 0 1 1 *',
         concurrencyPolicy: 'Forbid',

@@ -1,18 +1,19 @@
-// Every kubectl command the README gives is one kubectl accepts: each runs against a server that is
-// not there (a loopback port nobody listens on), so a valid command gets as far as connecting, and a
-// malformed one (two names to `create namespace`, an unknown flag, a file that does not exist) is
-// refused by kubectl before that. Commands that fetch a URL are left out: tests use no network.
+// Every kubectl command the docs give (README.md and every page under docs/) is one kubectl accepts:
+// each runs against a server that is not there (a loopback port nobody listens on), so a valid
+// command gets as far as connecting, and a malformed one (two names to `create namespace`, an
+// unknown flag, a file that does not exist) is refused by kubectl before that. Commands that fetch a
+// URL are left out: tests use no network.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/cli';
-import { codeBlocks, readReadme } from '../support/recipe';
+import { codeBlocks, docPages, readDoc } from '../support/docs';
 import { externalInput } from '../support/strict';
 
-/** Shell commands of the README's `sh` blocks that call kubectl: continuations joined, comments dropped. */
-function kubectlCommands(readme: string): string[] {
-  return codeBlocks(readme)
+/** Shell commands of a page's `sh` blocks that call kubectl: continuations joined, comments dropped. */
+function kubectlCommands(markdown: string): string[] {
+  return codeBlocks(markdown)
     .filter((b) => b.language === 'sh')
     .flatMap((b) => b.text.replace(/\\\n\s*/g, ' ').split('\n'))
     .map((line) => line.replace(/\s+#\s.*$/, '').trim())
@@ -22,13 +23,13 @@ function kubectlCommands(readme: string): string[] {
 const haveKubectl = externalInput(
   'kubectl',
   spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0,
-  "the checks of the README's kubectl commands",
+  "the checks of the docs' kubectl commands",
   'install any kubectl (kubernetes.io lists the packages)',
 );
 
 const CONNECTING = /The connection to the server \S+ was refused|connection refused|dial tcp|Unable to connect to the server|couldn't get current server API group list/;
 
-(haveKubectl ? describe : describe.skip)('the README’s kubectl commands', () => {
+(haveKubectl ? describe : describe.skip)('the kubectl commands of README.md and docs/', () => {
   const home = mkdtempSync(join(tmpdir(), 'titanium-kubectl-'));
   const kubeconfig = join(home, 'config');
   writeFileSync(
@@ -45,13 +46,16 @@ const CONNECTING = /The connection to the server \S+ was refused|connection refu
   );
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-  const commands = kubectlCommands(readReadme());
+  // [page, command], the same command once per page.
+  const commands = docPages().flatMap((page) => [...new Set(kubectlCommands(readDoc(page)))].map((command) => [page, command] as const));
 
-  test('there are some', () => {
+  test('there are some, on the pages that give them', () => {
     expect(commands.length).toBeGreaterThan(10);
+    const pages = new Set(commands.map(([page]) => page));
+    for (const page of ['docs/bootstrap.md', 'docs/demo-runbook.md', 'docs/observability.md']) expect(pages).toContain(page);
   });
 
-  test.each(commands)('%s', (command) => {
+  test.each(commands)('%s: %s', (_page, command) => {
     const run = spawnSync('bash', ['-c', command], {
       cwd: ROOT,
       encoding: 'utf8',

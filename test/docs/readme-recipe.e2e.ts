@@ -1,7 +1,7 @@
-// `npm run test:e2e`: the README's "Adding a service" recipe followed literally on a copy of the
-// project (its files as they are now, no ../shared beside it), then the README's commands run there:
-// synth renders the new service and the whole test suite passes without a test being edited. Once
-// with the README's own name, once with another. Slow (a full `npm test` in the copy each time), so
+// `npm run test:e2e`: the "Adding a service" recipe (docs/how-to/adding-a-service.md) followed
+// literally on a copy of the project (its files as they are now, no ../shared beside it), then the
+// page's commands run there: synth renders the new service and the whole test suite passes without
+// a test being edited. Once with the page's own name, once with another. Slow (a full `npm test` in the copy each time), so
 // not part of `npm test`.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { commitIdentity } from '../../tooling/git';
 import { ROOT } from '../support/cli';
-import { applyEdit, parseRecipe, readReadme, renamed } from '../support/recipe';
+import { applyEdit, parseRecipe, readRecipePage, renamed } from '../support/recipe';
 
-const README_RECIPE = parseRecipe(readReadme());
-// The name the README uses, as a newcomer types it, and one of the test's own.
-const NAMES = [README_RECIPE.exampleName, 'recipe-check-service'];
+const PAGE_RECIPE = parseRecipe(readRecipePage());
+// The name the page uses, as a newcomer types it, and one of the test's own.
+const NAMES = [PAGE_RECIPE.exampleName, 'recipe-check-service'];
 /** The project's tracked and new files as they are in the working tree, with its installed packages. */
 function copyOfProject(): string {
   const copy = join(mkdtempSync(join(tmpdir(), 'titanium-recipe-')), 'project');
@@ -24,7 +24,7 @@ function copyOfProject(): string {
     copyFileSync(join(ROOT, file), join(copy, file));
   }
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-  // A checkout, as a person following the README has: synth records the commit it renders.
+  // A checkout, as a person following the recipe has: synth records the commit it renders.
   for (const args of [['init', '--quiet'], ['add', '--all'], ['commit', '--quiet', '--message', 'the project as it is']]) {
     const run = spawnSync('git', args, { cwd: copy, encoding: 'utf8', env: { ...process.env, ...commitIdentity(copy) } });
     if (run.status !== 0) throw new Error(`git ${args[0]} failed: ${run.stderr}`);
@@ -33,7 +33,7 @@ function copyOfProject(): string {
 }
 
 test.each(NAMES)('the "Adding a service" recipe, followed with the name %s, is green', (NAME) => {
-  const recipe = renamed(README_RECIPE, NAME);
+  const recipe = renamed(PAGE_RECIPE, NAME);
   const copy = copyOfProject();
   try {
     for (const edit of recipe.edits) {

@@ -1,13 +1,14 @@
-// The README's "Adding a service" recipe, read from the README: its blocks say where they go and
-// apply to today's config files. Fixtures that add a service pick a name the config does not use, so
+// The "Adding a service" recipe, read from docs/how-to/adding-a-service.md: its blocks say where
+// they go and apply to the current config files. Fixtures that add a service pick a name the config does not use, so
 // following the recipe, with its name or any other, never collides with them. readme-recipe.e2e.ts
-// (`npm run test:e2e`) follows it on a copy of the project and runs the README's commands there.
+// (`npm run test:e2e`) follows it on a copy of the project and runs the page's commands there.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/cli';
-import { applyEdit, closingBracketOf, codeBlocks, parseRecipe, readReadme, renamed } from '../support/recipe';
+import { codeBlocks } from '../support/docs';
+import { applyEdit, closingBracketOf, parseRecipe, readRecipePage, renamed } from '../support/recipe';
 
-const recipe = parseRecipe(readReadme());
+const recipe = parseRecipe(readRecipePage());
 
 test('the recipe edits config files that exist, and its commands are npm scripts', () => {
   expect(recipe.edits.map((e) => e.file)).toEqual(['config/images.ts', 'config/services.ts', 'config/call-graph.ts']);

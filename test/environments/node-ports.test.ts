@@ -1,5 +1,6 @@
 // One registry of NodePorts: every NodePort the platform asks for comes from it, synth refuses a
-// clash or a number outside 30000–32767, and the README's endpoint table is generated from it.
+// clash or a number outside 30000–32767, and the endpoint table of docs/demo-runbook.md is generated
+// from it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { platformReleases } from '../../charts';
@@ -39,7 +40,7 @@ test('a clash and a port out of range are config errors, reported together', () 
   ]);
 });
 
-test('the README’s endpoint table is the registry', () => {
-  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-  expect(readme).toContain(endpointsTable(platformConfig('prod')));
+test('the endpoint table of docs/demo-runbook.md is the registry', () => {
+  const page = readFileSync(join(__dirname, '..', '..', 'docs', 'demo-runbook.md'), 'utf8');
+  expect(page).toContain(endpointsTable(platformConfig('prod')));
 });

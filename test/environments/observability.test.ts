@@ -24,7 +24,7 @@ interface PrometheusRuleSpec {
   groups: { name: string; rules: { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
 }
 
-const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+const runbooks = readFileSync(join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
 
 describe.each(environmentNames)('environment %s', (environment) => {
   const config = platformConfig(environment);
@@ -135,10 +135,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
     for (const a of alerts) {
       expect(['critical', 'warning']).toContain(a.labels?.severity);
       const url = a.annotations?.runbook_url ?? '';
-      expect(url).toBe(`${config.delivery.repoURL.replace(/\.git$/, '')}/blob/main/README.md#${a.alert!.toLowerCase()}`);
+      expect(url).toBe(`${config.delivery.repoURL.replace(/\.git$/, '')}/blob/main/docs/runbooks.md#${a.alert!.toLowerCase()}`);
     }
-    // GitHub turns the heading `#### TitaniumHighLatencyP95` into the anchor `#titaniumhighlatencyp95`.
-    expect(alerts.filter((a) => !readme.includes(`\n#### ${a.alert}\n`)).map((a) => a.alert)).toEqual([]);
+    // GitHub turns the heading `## TitaniumHighLatencyP95` into the anchor `#titaniumhighlatencyp95`.
+    expect(alerts.filter((a) => !runbooks.includes(`\n## ${a.alert}\n`)).map((a) => a.alert)).toEqual([]);
     expect(alerts.find((a) => a.alert === 'TitaniumHighLatencyP95')!.expr).toMatch(/histogram_quantile\(0\.95,.*\) > 500$/s);
     expect(alerts.find((a) => a.alert === 'TitaniumContainerCpuNearLimit')!.expr).toContain('kube_pod_container_resource_limits');
   });

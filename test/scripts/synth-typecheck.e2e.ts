@@ -1,7 +1,7 @@
 // `npm run test:e2e`: synth on a copy of the whole project with a misspelled config field
 // (`helthPath`): the compiler's message and hint at the field's place, exit 1, no stack trace, and
 // dist/, argocd/ and the bundle exactly as they were. A full first synth with its type check, so it
-// runs beside the README recipe rather than in `npm test`.
+// runs beside the adding-a-service recipe rather than in `npm test`.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -50,8 +50,8 @@ export function named(items: readonly KubeObject[], kind: string, name: string):
 
 /**
  * A name no workload or peer in the config uses yet: `base`, or `base-2`, `base-3`, …. Fixtures that
- * add a service take theirs from here, so a real service of the same name (the README's "Adding a
- * service" recipe, followed with any name) never collides with them.
+ * add a service take theirs from here, so a real service of the same name (the recipe of
+ * docs/how-to/adding-a-service.md, followed with any name) never collides with them.
  */
 export function unusedServiceName(base: string, config: PlatformConfig = platformConfig(Object.keys(environments)[0])): string {
   const taken = new Set([

@@ -1,15 +1,10 @@
-// The README's "Adding a service" recipe as data: its code blocks, read from the README, and the
-// edits they describe, applied to source text the way a person following the steps would.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from './cli';
+// The "Adding a service" recipe as data: its code blocks, read from its page
+// (docs/how-to/adding-a-service.md, the whole page is the recipe), and the edits they describe,
+// applied to source text the way a person following the steps would.
+import { codeBlocks, readDoc } from './docs';
 
-export const RECIPE_SECTION = 'Adding a service';
-
-export interface CodeBlock {
-  readonly language: string;
-  readonly text: string;
-}
+/** The page that holds the recipe, from the root. */
+export const RECIPE_PAGE = 'docs/how-to/adding-a-service.md';
 
 /** A TypeScript block's first line says where it goes: `// in <file>, at the end of \`<name>\``. */
 export interface SourceEdit {
@@ -26,44 +21,21 @@ export interface Recipe {
   readonly commands: readonly string[];
 }
 
-/** The body of a `## <title>` section, up to the next `## ` heading. */
-export function readmeSection(readme: string, title: string): string {
-  const start = readme.indexOf(`\n## ${title}\n`);
-  if (start < 0) throw new Error(`README.md has no section "## ${title}"`);
-  const rest = readme.slice(start + title.length + 5);
-  const end = rest.search(/^## /m);
-  return end < 0 ? rest : rest.slice(0, end);
-}
-
-/** Fenced code blocks, with the indentation of their fence removed (they may sit in a list item). */
-export function codeBlocks(markdown: string): CodeBlock[] {
-  const blocks: CodeBlock[] = [];
-  for (const match of markdown.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm)) {
-    const indent = match[1].length;
-    const text = match[3]
-      .split('\n')
-      .map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length)))
-      .join('\n');
-    blocks.push({ language: match[2], text });
-  }
-  return blocks;
-}
-
 const PLACE = /^\s*\/\/ in (\S+), at the end of `([\w$]+)`\s*$/;
 
-export function parseRecipe(readme: string): Recipe {
-  const blocks = codeBlocks(readmeSection(readme, RECIPE_SECTION));
+export function parseRecipe(page: string): Recipe {
+  const blocks = codeBlocks(page);
   const edits = blocks
     .filter((b) => b.language === 'ts')
     .map((block) => {
       const [first, ...rest] = block.text.split('\n');
       const place = PLACE.exec(first);
-      if (!place) throw new Error(`a ts block of "${RECIPE_SECTION}" does not start with "// in <file>, at the end of \`<name>\`": ${first}`);
+      if (!place) throw new Error(`a ts block of "${RECIPE_PAGE}" does not start with "// in <file>, at the end of \`<name>\`": ${first}`);
       return { file: place[1], container: place[2], text: rest.join('\n') };
     });
   const service = edits.find((e) => e.file === 'config/services.ts');
   const exampleName = service && /name: '([^']+)'/.exec(service.text)?.[1];
-  if (!exampleName) throw new Error(`"${RECIPE_SECTION}" has no config/services.ts block with a name`);
+  if (!exampleName) throw new Error(`"${RECIPE_PAGE}" has no config/services.ts block with a name`);
   const shell = blocks.filter((b) => b.language === 'sh').at(-1);
   const commands = (shell?.text ?? '')
     .split('\n')
@@ -114,4 +86,4 @@ export function applyEdit(source: string, edit: SourceEdit): string {
   return source.slice(0, lineStart) + text + source.slice(lineStart);
 }
 
-export const readReadme = () => readFileSync(join(ROOT, 'README.md'), 'utf8');
+export const readRecipePage = (): string => readDoc(RECIPE_PAGE);

@@ -18,7 +18,7 @@ const service = (c: PlatformConfig, name: string, change: object) => c.services.
 const env = (c: PlatformConfig, change: object): Partial<PlatformConfig> => ({ environment: { ...c.environment, ...change } });
 
 // Expectations that name the config's own lists are derived from it: adding a service or an edge
-// (the README's recipe) changes the lists, not what the messages say about them.
+// (docs/how-to/adding-a-service.md) changes the lists, not what the messages say about them.
 const prod = platformConfig('prod');
 const KNOWN_PEERS = [...meshPeers(prod).keys()].sort().join(', ');
 const SERVICE_NAMES = prod.services.map((s) => s.name).join(', ');
