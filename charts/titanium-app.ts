@@ -34,8 +34,7 @@ export class TitaniumAppChart extends PlatformChart {
     });
     const access = workloadAccess(props.config);
     const peers = meshPeers(props.config);
-    const meshLabels = (name: string) =>
-      standardLabels({ name, partOf: platform.name, component: 'mesh', version: platform.version });
+    const meshLabels = (name: string) => standardLabels({ name, partOf: platform.name, component: 'mesh', version: platform.version });
 
     new NamespaceZeroTrust(this, 'zero-trust', {
       namespace,

@@ -22,7 +22,10 @@ export const prometheus: ExternalPeer = {
 
 /** The gateway reaches exactly the services the route table sends traffic to (config checks count the edges
  * written below without these). */
-export const ingressEdges: readonly CallEdge[] = [...new Set(routes.map((r) => r.service))].map((to) => ({ from: ingressGateway.name, to }));
+export const ingressEdges: readonly CallEdge[] = [...new Set(routes.map((r) => r.service))].map((to) => ({
+  from: ingressGateway.name,
+  to,
+}));
 
 export const callGraph: CallGraph = {
   ingressGateway: ingressGateway.name,

@@ -27,9 +27,7 @@ export const defaultEnvironment = 'prod';
 export function platformConfig(environmentName: string): PlatformConfig {
   const environment = environments[environmentName];
   if (!environment) {
-    throw new Error(
-      `unknown environment "${environmentName}" (config/index.ts knows: ${Object.keys(environments).join(', ')})`,
-    );
+    throw new Error(`unknown environment "${environmentName}" (config/index.ts knows: ${Object.keys(environments).join(', ')})`);
   }
   return {
     platform,

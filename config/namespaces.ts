@@ -9,7 +9,8 @@ export const platformNamespaces: Readonly<Record<string, PlatformNamespace>> = {
     podSecurity: 'baseline',
     // istiod, the gateway and Kiali are configured for restricted (seccomp, non-root, no
     // capabilities); enforcing it waits until a live cluster shows no restricted warnings.
-    reason: 'istiod, the ingress gateway and Kiali; configured for restricted, which is warned and audited until verified on a live cluster',
+    reason:
+      'istiod, the ingress gateway and Kiali; configured for restricted, which is warned and audited until verified on a live cluster',
   },
   monitoring: {
     podSecurity: 'baseline',

@@ -55,8 +55,7 @@ export class PlatformNamespace extends Construct {
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name,
-        annotations:
-          props.protectFromDeletion === false ? undefined : { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
+        annotations: props.protectFromDeletion === false ? undefined : { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
         labels: {
           ...labels,
           ...(props.sidecarInjection === false ? {} : { 'istio-injection': 'enabled' }),

@@ -34,7 +34,8 @@ import {
   type BenchReport,
 } from '../tooling/bench';
 
-const USAGE = 'usage: npm run bench -- [--runs 7] [--env prod] [--budget 2.5] [--rebuilds 3]\n       npm run bench -- --tests [--runs 1] [--budget 60]';
+const USAGE =
+  'usage: npm run bench -- [--runs 7] [--env prod] [--budget 2.5] [--rebuilds 3]\n       npm run bench -- --tests [--runs 1] [--budget 60]';
 
 /** The checkout: this file runs as build/scripts/bench.js. */
 const ROOT = join(__dirname, '..', '..');
@@ -132,7 +133,12 @@ function benchSynth({ runs, env: environment, budget, rebuilds }: Extract<BenchO
       rmSync(join(work, 'dist', environment), { recursive: true, force: true });
       rmSync(join(work, 'argocd', environment), { recursive: true, force: true });
     };
-    const npmSynth: Command = { label: '`npm run synth`', command: 'npm', args: ['run', '--silent', 'synth', '--', ...out], prepare: emptyOutput };
+    const npmSynth: Command = {
+      label: '`npm run synth`',
+      command: 'npm',
+      args: ['run', '--silent', 'synth', '--', ...out],
+      prepare: emptyOutput,
+    };
     // The warm-up run also renders the files the kustomization lists (and rebuilds if a source changed).
     run(npmSynth);
     // The apps synth wrote (dist/<env>/). Not the bootstrap (argocd/<env>/, three objects more for
@@ -146,7 +152,12 @@ function benchSynth({ runs, env: environment, budget, rebuilds }: Extract<BenchO
     if (objects !== files.length) throw new Error(`kubectl kustomize printed ${objects} objects for ${files.length} files`);
 
     const scriptLine = `${scripts.synth} ${out.map(shellQuote).join(' ')}`;
-    const synthScript: Command = { label: `\`${scripts.synth}\` (what npm runs)`, command: 'sh', args: ['-c', scriptLine], prepare: emptyOutput };
+    const synthScript: Command = {
+      label: `\`${scripts.synth}\` (what npm runs)`,
+      command: 'sh',
+      args: ['-c', scriptLine],
+      prepare: emptyOutput,
+    };
     // Node's start-up, the same for any script: with npm's it is the floor of `npm run synth`.
     const nodeStart: Command = { label: '`node -e 0` (Node start-up)', command: 'sh', args: ['-c', 'node -e 0'] };
     const commands = [npmSynth, synthScript, kustomize, nodeStart];

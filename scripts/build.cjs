@@ -52,7 +52,8 @@ const TRIMMED = [
     // <panel>.PanelBuilder, <datasource>.DataqueryBuilder).
     request: /^\.\.?\//,
     importer: /@grafana[\\/]grafana-foundation-sdk[\\/]dist[\\/]/,
-    when: (path) => /[\\/]dashboardv2(beta1)?[\\/]index\.js$/.test(path) || /require\("\.\.\/dashboardv2(beta1)?"\)/.test(readFileSync(path, 'utf8')),
+    when: (path) =>
+      /[\\/]dashboardv2(beta1)?[\\/]index\.js$/.test(path) || /require\("\.\.\/dashboardv2(beta1)?"\)/.test(readFileSync(path, 'utf8')),
     contents: 'module.exports = {};',
   },
 ];
@@ -206,7 +207,9 @@ async function build(entries = allEntries(), outdir = 'build', { check, started 
   );
   if (dynamicImports.length > 0) {
     const { BuildError } = require('./type-check.cjs');
-    throw new BuildError(`dynamic import() cannot run under scripts/run.cjs; use require() or a static import:\n  ${dynamicImports.join('\n  ')}`);
+    throw new BuildError(
+      `dynamic import() cannot run under scripts/run.cjs; use require() or a static import:\n  ${dynamicImports.join('\n  ')}`,
+    );
   }
   const { createHash } = require('node:crypto'); // here, not on top: a run without a rebuild never hashes
   const hashes = new Map();

@@ -43,7 +43,12 @@ function main(argv: string[]): number {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { keep: { type: 'boolean', default: false }, job: { type: 'string' }, workflow: { type: 'string' }, repo: { type: 'string' } },
+      options: {
+        keep: { type: 'boolean', default: false },
+        job: { type: 'string' },
+        workflow: { type: 'string' },
+        repo: { type: 'string' },
+      },
     }));
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
@@ -71,7 +76,11 @@ function main(argv: string[]): number {
     git(workspace, ['checkout', '--quiet', '--detach', sha]);
     const file = join(workspace, workflowPath);
     if (!existsSync(file)) throw new Error(`${workflowPath} is not in ${sha.slice(0, 12)}`);
-    const plan = planJob(readFileSync(file, 'utf8'), { 'github.workspace': workspace, 'github.sha': sha, 'runner.temp': runnerTemp, 'runner.os': 'Linux' }, values.job);
+    const plan = planJob(
+      readFileSync(file, 'utf8'),
+      { 'github.workspace': workspace, 'github.sha': sha, 'runner.temp': runnerTemp, 'runner.os': 'Linux' },
+      values.job,
+    );
 
     const node = spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout.trim();
     const npm = spawnSync('npm', ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -102,7 +111,12 @@ function main(argv: string[]): number {
       }
       console.log(`\n── ${step.name}`);
       // GitHub's file commands: fresh files per step, read after it.
-      const files = { GITHUB_ENV: join(runnerTemp, `env-${index}`), GITHUB_PATH: join(runnerTemp, `path-${index}`), GITHUB_OUTPUT: join(runnerTemp, `output-${index}`), GITHUB_STEP_SUMMARY: join(runnerTemp, `summary-${index}`) };
+      const files = {
+        GITHUB_ENV: join(runnerTemp, `env-${index}`),
+        GITHUB_PATH: join(runnerTemp, `path-${index}`),
+        GITHUB_OUTPUT: join(runnerTemp, `output-${index}`),
+        GITHUB_STEP_SUMMARY: join(runnerTemp, `summary-${index}`),
+      };
       for (const path of Object.values(files)) writeFileSync(path, '');
       const script = join(runnerTemp, `step-${index}.sh`);
       writeFileSync(script, step.script);

@@ -25,7 +25,9 @@ async function main(argv: string[]): Promise<number> {
   const mirror = values.mirror ?? (process.env.TITANIUM_CRDS_MIRROR || undefined);
   try {
     const { downloaded, kept } = await fetchCrds({ out, mirror, log: (line) => console.log(line) });
-    console.log(`${CRD_LOCK.files.length} CRD files (${CRD_LOCK.version}) checked: ${downloaded.length} fetched, ${kept.length} already there`);
+    console.log(
+      `${CRD_LOCK.files.length} CRD files (${CRD_LOCK.version}) checked: ${downloaded.length} fetched, ${kept.length} already there`,
+    );
     console.log(out);
     return 0;
   } catch (error) {

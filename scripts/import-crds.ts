@@ -40,7 +40,11 @@ function schemasJson(crds: readonly Crd[]): string {
     Array.isArray(value)
       ? value.map(sorted)
       : value && typeof value === 'object'
-        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+          )
         : value;
   const set = { kinds: { ...kubernetes.kinds, ...crdShapes(crds as never) }, types: kubernetes.types };
   return `${JSON.stringify(sorted(set))}\n`;
@@ -64,14 +68,16 @@ function readCrds(directory: string): Crd[] {
     }
   }
   // Stable order whatever the file names: by group, then kind.
-  return crds.sort((a, b) =>
-    `${a.spec.group}/${a.spec.names.kind}`.localeCompare(`${b.spec.group}/${b.spec.names.kind}`, 'en'),
-  );
+  return crds.sort((a, b) => `${a.spec.group}/${a.spec.names.kind}`.localeCompare(`${b.spec.group}/${b.spec.names.kind}`, 'en'));
 }
 
 function readFolder(directory: string): Map<string, string> {
   if (!existsSync(directory)) return new Map();
-  return new Map(readdirSync(directory).sort().map((f) => [f, readFileSync(join(directory, f), 'utf8')]));
+  return new Map(
+    readdirSync(directory)
+      .sort()
+      .map((f) => [f, readFileSync(join(directory, f), 'utf8')]),
+  );
 }
 
 function main(argv: string[]): number {
@@ -121,7 +127,10 @@ function main(argv: string[]): number {
       console.log(`${values.out}/ matches the CRDs in ${crdDir} (${fresh.size} files, ${crds.length} kinds)`);
       return 0;
     }
-    replaceFolder(outDir, [...fresh].map(([path, content]) => ({ path, content })));
+    replaceFolder(
+      outDir,
+      [...fresh].map(([path, content]) => ({ path, content })),
+    );
     console.log(`wrote ${fresh.size} files for ${crds.length} kinds to ${values.out}/`);
     return 0;
   } finally {

@@ -61,7 +61,10 @@ function main(argv: string[]): number {
         render: (source) => {
           const result = renderEnvironment(config);
           const errors = result.findings.filter((f) => f.severity === 'error').length;
-          if (errors > 0) throw new Error(`${environment}: HEAD's config fails synth's checks (${errors} error(s)): run \`npm run synth -- --env ${environment}\` to see them`);
+          if (errors > 0)
+            throw new Error(
+              `${environment}: HEAD's config fails synth's checks (${errors} error(s)): run \`npm run synth -- --env ${environment}\` to see them`,
+            );
           return distFiles(config, result, source);
         },
       });

@@ -99,6 +99,8 @@ if (!isMainThread && workerData && workerData.entry) {
   try {
     parentPort.postMessage({ files: typeCheck(workerData.root, workerData.entry) });
   } catch (error) {
-    parentPort.postMessage(error instanceof BuildError ? { error: error.message } : { unexpected: error instanceof Error ? error.stack : String(error) });
+    parentPort.postMessage(
+      error instanceof BuildError ? { error: error.message } : { unexpected: error instanceof Error ? error.stack : String(error) },
+    );
   }
 }

@@ -8,7 +8,12 @@ export function endpointsTable(config: PlatformConfig): string {
   const host = config.environment.publicHost;
   const p = config.nodePorts;
   const rows: [string, number, string, string][] = [
-    ['application (ingress gateway, HTTP)', p.ingressHttp, `http://${host}:${p.ingressHttp}/`, 'the blog; `/nonexistent` is the deliberate 404'],
+    [
+      'application (ingress gateway, HTTP)',
+      p.ingressHttp,
+      `http://${host}:${p.ingressHttp}/`,
+      'the blog; `/nonexistent` is the deliberate 404',
+    ],
     ['Grafana', p.grafana, `http://${host}:${p.grafana}/`, 'dashboard "Titanium / Golden Signals"; login from the `grafana-admin` Secret'],
     ['Kiali', p.kiali, `http://${host}:${p.kiali}/kiali/`, `Traffic Graph → namespace ${config.environment.namespace}`],
     ['Prometheus', p.prometheus, `http://${host}:${p.prometheus}/`, 'Alerts, Targets'],

@@ -34,7 +34,9 @@ export function topologyMermaid(config: PlatformConfig): string {
   const gatewayPeer = callGraph.peers.find((p) => p.name === gateway);
   const namespaceId = nodeId(`ns-${environment.namespace}`);
   const lines = ['```mermaid', 'flowchart LR'];
-  lines.push(`  client(["client"]) -->|"${environment.publicHost}:${nodePorts.ingressHttp}"| ${nodeId(gateway)}["${gateway}<br/>${gatewayPeer?.namespace ?? ''}"]`);
+  lines.push(
+    `  client(["client"]) -->|"${environment.publicHost}:${nodePorts.ingressHttp}"| ${nodeId(gateway)}["${gateway}<br/>${gatewayPeer?.namespace ?? ''}"]`,
+  );
   lines.push(`  subgraph ${namespaceId}["namespace ${environment.namespace} (STRICT mTLS, deny by default)"]`);
   for (const service of services) lines.push(`    ${nodeId(service.name)}["${service.name}<br/>:${service.port} http"]`);
   for (const store of [redis, postgresql]) lines.push(`    ${nodeId(store.name)}[("${store.name}<br/>:${store.port} tcp")]`);

@@ -81,7 +81,14 @@ export function renderManifests(config: PlatformConfig): RenderedEnvironment {
       .map(({ appName, description, syncWave }) => ({ name: appName, description, syncWave }))
       .sort((a, b) => a.syncWave - b.syncWave || a.name.localeCompare(b.name, 'en')),
     releases: charts.releases
-      .map(({ name, chart, syncWave }) => ({ name, chart: chart.chart, version: chart.version, repoURL: chart.repoURL, namespace: chart.namespace, syncWave }))
+      .map(({ name, chart, syncWave }) => ({
+        name,
+        chart: chart.chart,
+        version: chart.version,
+        repoURL: chart.repoURL,
+        namespace: chart.namespace,
+        syncWave,
+      }))
       .sort((a, b) => a.syncWave - b.syncWave || a.name.localeCompare(b.name, 'en')),
   };
 }

@@ -15,7 +15,19 @@ export interface SourceRevision {
  * test, an untracked note) cannot change dist/, so it does not make a render "dirty". Publishing
  * refuses a working tree with changes here (tooling/render-check.ts).
  */
-export const RENDER_INPUTS = ['config', 'charts', 'constructs', 'synth', 'validation', 'imports', 'main.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.cjs'] as const;
+export const RENDER_INPUTS = [
+  'config',
+  'charts',
+  'constructs',
+  'synth',
+  'validation',
+  'imports',
+  'main.ts',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'scripts/build.cjs',
+] as const;
 
 /** `git status` pathspecs for RENDER_INPUTS, whatever folder of the checkout git runs in. */
 export const RENDER_INPUT_PATHSPECS = RENDER_INPUTS.map((path) => `:(top,literal)${path}`);
@@ -59,7 +71,8 @@ export function withoutSourceLine(readme: string): string {
  */
 export function readSourceLine(readme: string): SourceRevision | undefined {
   const line = readme.split('\n').find((l) => l.startsWith(SOURCE_LINE));
-  const match = line && /^source commit `([0-9a-f]{40}|[0-9a-f]{64})`(\.| \*\*with uncommitted changes\*\*)/.exec(line.slice(SOURCE_LINE.length));
+  const match =
+    line && /^source commit `([0-9a-f]{40}|[0-9a-f]{64})`(\.| \*\*with uncommitted changes\*\*)/.exec(line.slice(SOURCE_LINE.length));
   return match ? { commit: match[1], dirty: match[2] !== '.' } : undefined;
 }
 

@@ -2,7 +2,19 @@
 // renamed into place only when everything is written. A failure leaves the old folder untouched. A
 // folder that already holds exactly these files is left alone: rewriting identical bytes would cost
 // most of a re-render's write time and touch every file's mtime (editors, watchers, rsync notice).
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  type Dirent,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 export interface OutputFile {

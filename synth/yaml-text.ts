@@ -56,7 +56,9 @@ const delegated = new Map<unknown, string>();
  */
 function keyText(key: string, atLineStart: boolean): string {
   if (plainString(key) && key.length <= MAX_IMPLICIT_KEY) return key;
-  const entry = atLineStart ? stringify({ [key]: null }, YAML_OPTIONS) : stringify({ k: { [key]: null } }, YAML_OPTIONS).slice('k:\n  '.length);
+  const entry = atLineStart
+    ? stringify({ [key]: null }, YAML_OPTIONS)
+    : stringify({ k: { [key]: null } }, YAML_OPTIONS).slice('k:\n  '.length);
   // An explicit `? key` spans lines whose layout depends on the depth: left to the yaml package whole.
   if (entry.startsWith('?')) throw new ExplicitKey();
   return entry.slice(0, entry.lastIndexOf(': null'));

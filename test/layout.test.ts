@@ -41,7 +41,8 @@ function sourceFiles(folder: string): string[] {
 /** Relative imports of a file: `import … from`, `export … from`, `import '…'`, `require('…')`. */
 function importsOf(file: string, text: string): Import[] {
   const found: Import[] = [];
-  const pattern = /\b(import\s+type\b[^'"]*?from\s*|import\b[^'"]*?from\s*|export\b[^'"]*?from\s*|import\s*|require\(\s*)(['"])(\.{1,2}\/[^'"]*|\.\.?)\2/g;
+  const pattern =
+    /\b(import\s+type\b[^'"]*?from\s*|import\b[^'"]*?from\s*|export\b[^'"]*?from\s*|import\s*|require\(\s*)(['"])(\.{1,2}\/[^'"]*|\.\.?)\2/g;
   for (const match of text.matchAll(pattern)) {
     const target = relative(ROOT, join(ROOT, dirname(file), match[3])).split(sep)[0];
     const line = text.slice(0, match.index).split('\n').length;

@@ -123,14 +123,16 @@ export function benchOptions(values: BenchArguments): BenchOptions | { readonly 
   if (!Number.isInteger(runs) || runs < 1) return { error: '--runs must be a whole number ≥ 1' };
   if (values.tests) {
     const given = (['env', 'rebuilds'] as const).filter((name) => values[name] !== undefined);
-    if (given.length > 0) return { error: `${given.map((name) => `--${name}`).join(' and ')} only apply to the synth bench, not to --tests` };
+    if (given.length > 0)
+      return { error: `${given.map((name) => `--${name}`).join(' and ')} only apply to the synth bench, not to --tests` };
     const budget = Number(values.budget ?? TESTS_BUDGET_SECONDS);
     if (!(budget > 0)) return { error: '--budget (seconds, with --tests) must be > 0' };
     return { mode: 'tests', runs, budget };
   }
   const rebuilds = Number(values.rebuilds ?? '3');
   const budget = Number(values.budget ?? '2.5');
-  if (!Number.isInteger(rebuilds) || rebuilds < 0 || !(budget > 0)) return { error: '--runs must be a whole number ≥ 1, --rebuilds ≥ 0 and --budget > 0' };
+  if (!Number.isInteger(rebuilds) || rebuilds < 0 || !(budget > 0))
+    return { error: '--runs must be a whole number ≥ 1, --rebuilds ≥ 0 and --budget > 0' };
   return { mode: 'synth', runs, env: values.env ?? 'prod', budget, rebuilds };
 }
 
@@ -138,7 +140,10 @@ export function benchOptions(values: BenchArguments): BenchOptions | { readonly 
 export function formatTestsReport(seconds: readonly number[], budget: number, strict: boolean): string[] {
   const sorted = [...seconds].sort((a, b) => a - b);
   const middle = median(seconds);
-  const of = seconds.length === 1 ? 'one run' : `median of ${seconds.length} runs, ${sorted[0].toFixed(1)}–${sorted[sorted.length - 1].toFixed(1)} s`;
+  const of =
+    seconds.length === 1
+      ? 'one run'
+      : `median of ${seconds.length} runs, ${sorted[0].toFixed(1)}–${sorted[sorted.length - 1].toFixed(1)} s`;
   return [
     `\`npm test\`: ${middle.toFixed(1)} s (${of}), ${middle <= budget ? 'within' : 'OVER'} the ${budget} s budget.`,
     strict

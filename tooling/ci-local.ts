@@ -73,8 +73,18 @@ export function substitute(text: string, known: Known): { text: string; unknown:
 export function evaluateIf(condition: string | boolean | undefined): boolean | undefined {
   if (condition === undefined || condition === true) return true;
   if (condition === false) return false;
-  const expression = condition.trim().replace(/^\$\{\{\s*([\s\S]*?)\s*\}\}$/, '$1').trim();
-  const status: Record<string, boolean> = { 'success()': true, 'always()': true, 'cancelled()': false, 'failure()': false, true: true, false: false };
+  const expression = condition
+    .trim()
+    .replace(/^\$\{\{\s*([\s\S]*?)\s*\}\}$/, '$1')
+    .trim();
+  const status: Record<string, boolean> = {
+    'success()': true,
+    'always()': true,
+    'cancelled()': false,
+    'failure()': false,
+    true: true,
+    false: false,
+  };
   if (expression in status) return status[expression];
   const negated = /^!\s*(.+)$/.exec(expression);
   if (negated && negated[1].trim() in status) return !status[negated[1].trim()];
@@ -178,7 +188,8 @@ export function formatSummary(results: readonly StepResult[], totalSeconds: numb
 }
 
 /** Passed on from this shell: what finds programs and reaches the network, nothing about the project. */
-const PASSED_ON = /^(PATH|LANG|LC_\w+|TZ|TERM|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|TITANIUM_CRDS_MIRROR)$/;
+const PASSED_ON =
+  /^(PATH|LANG|LC_\w+|TZ|TERM|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|TITANIUM_CRDS_MIRROR)$/;
 
 /**
  * The variables a runner would also have, from this shell: PATH without the folders `npm run` puts

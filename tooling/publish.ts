@@ -168,7 +168,9 @@ export function publish(options: PublishOptions): PublishResult {
       const parent = fetchBranch(options, privateRef);
       const newer = parent ? newerRender(options, parent, source) : undefined;
       if (parent && newer) {
-        log(`${options.branch}: ${options.environment}/ already renders ${newer.slice(0, 12)}, newer than ${source.slice(0, 12)}; not publishing`);
+        log(
+          `${options.branch}: ${options.environment}/ already renders ${newer.slice(0, 12)}, newer than ${source.slice(0, 12)}; not publishing`,
+        );
         return { status: 'superseded', commit: parent, attempts: attempt - 1 };
       }
       rmSync(index, { force: true });

@@ -31,7 +31,9 @@ export function readRenderedRef(cwd: string, ref: string, environment: string): 
     const headerEnd = batch.indexOf('\n', offset);
     const size = Number(batch.slice(offset, headerEnd).split(' ')[2]);
     // Sizes are in bytes; slice by bytes so multi-byte characters (the Korean seed row) stay intact.
-    const content = Buffer.from(batch.slice(headerEnd + 1), 'utf8').subarray(0, size).toString('utf8');
+    const content = Buffer.from(batch.slice(headerEnd + 1), 'utf8')
+      .subarray(0, size)
+      .toString('utf8');
     const path = file.slice(environment.length + 1);
     found.push(...parseManifests(content, file).manifests.map((manifest) => ({ ...manifest, path })));
     offset = headerEnd + 1 + content.length + 1;

@@ -14,7 +14,15 @@ export function checkApplicationPaths(set: ManifestSet): Finding[] {
     const tree = new RegExp(`/${environment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/]+/[^/]+$`);
     if (!files.some((f) => tree.test(f))) continue;
     if (!files.some((f) => f.includes(`/${path.replace(/\/$/, '')}/`))) {
-      findings.push(findingFor(manifest, 'error', 'argocd-path', 'spec.source.path', `${path} holds no manifests: the Application would sync nothing and prune what it had`));
+      findings.push(
+        findingFor(
+          manifest,
+          'error',
+          'argocd-path',
+          'spec.source.path',
+          `${path} holds no manifests: the Application would sync nothing and prune what it had`,
+        ),
+      );
     }
   }
   return findings;

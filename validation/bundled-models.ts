@@ -14,7 +14,8 @@ export const BUNDLED_MODELS: Readonly<Record<string, () => unknown>> = {
   'v1/ServiceAccount': () => require('kubernetes-models/v1/ServiceAccount').ServiceAccount,
   'apps/v1/Deployment': () => require('kubernetes-models/apps/v1/Deployment').Deployment,
   'apps/v1/StatefulSet': () => require('kubernetes-models/apps/v1/StatefulSet').StatefulSet,
-  'autoscaling/v2/HorizontalPodAutoscaler': () => require('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler').HorizontalPodAutoscaler,
+  'autoscaling/v2/HorizontalPodAutoscaler': () =>
+    require('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler').HorizontalPodAutoscaler,
   'batch/v1/CronJob': () => require('kubernetes-models/batch/v1/CronJob').CronJob,
   'networking.k8s.io/v1/NetworkPolicy': () => require('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').NetworkPolicy,
   'policy/v1/PodDisruptionBudget': () => require('kubernetes-models/policy/v1/PodDisruptionBudget').PodDisruptionBudget,

@@ -35,7 +35,8 @@ function given(value: unknown, expectedType: 'string' | 'number' | 'boolean' | '
   return `the ${typeof value} ${shown(value)}`;
 }
 
-const expected = (what: string, value: unknown, type: 'string' | 'number' | 'boolean' | 'object') => `expected ${what}, got ${given(value, type)}`;
+const expected = (what: string, value: unknown, type: 'string' | 'number' | 'boolean' | 'object') =>
+  `expected ${what}, got ${given(value, type)}`;
 
 const isInteger = (value: unknown, min: number, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
@@ -54,12 +55,17 @@ function checkCallGraph(config: PlatformConfig): Finding[] {
   const findings: Finding[] = [];
   const peers = meshPeers(config);
   const known = [...peers.keys()].sort().join(', ');
-  const external = [...peers.values()].filter((p) => !p.internal).map((p) => p.name).sort().join(', ');
+  const external = [...peers.values()]
+    .filter((p) => !p.internal)
+    .map((p) => p.name)
+    .sort()
+    .join(', ');
   const graph = config.callGraph;
   const at = (field: string, message: string) => findings.push(problem('config/call-graph.ts', 'callGraph', field, message));
 
   const gateway = peers.get(graph.ingressGateway);
-  if (!gateway || gateway.internal) at('ingressGateway', expected(`one of the external peers of callGraph.peers (${external})`, graph.ingressGateway, 'string'));
+  if (!gateway || gateway.internal)
+    at('ingressGateway', expected(`one of the external peers of callGraph.peers (${external})`, graph.ingressGateway, 'string'));
   // `edges: [...ingressEdges, …]`: the derived edges come from config/routes.ts (whose checks report
   // a route to an unknown service); the others are counted as the file lists them.
   const derived = new Set<CallEdge>(ingressEdges);
@@ -70,16 +76,27 @@ function checkCallGraph(config: PlatformConfig): Finding[] {
     if (!from) at(`edges[${i}].from`, `${arrow(edge)}: ${expected(`a workload or external peer (known: ${known})`, edge.from, 'string')}`);
     if (!to) at(`edges[${i}].to`, `${arrow(edge)}: ${expected(`a workload or external peer (known: ${known})`, edge.to, 'string')}`);
     if (!from || !to) return;
-    if (edge.from === edge.to) at(`edges[${i}]`, `${arrow(edge)}: expected two different workloads, got a call to itself (only calls between workloads need an edge)`);
+    if (edge.from === edge.to)
+      at(
+        `edges[${i}]`,
+        `${arrow(edge)}: expected two different workloads, got a call to itself (only calls between workloads need an edge)`,
+      );
     if (!from.internal && !to.internal) {
-      at(`edges[${i}]`, `${arrow(edge)}: expected a workload of this namespace at one end, got two external peers (no policy in this namespace can allow it)`);
+      at(
+        `edges[${i}]`,
+        `${arrow(edge)}: expected a workload of this namespace at one end, got two external peers (no policy in this namespace can allow it)`,
+      );
     }
     if (!to.internal && to.ports.length === 0) {
-      at(`edges[${i}].to`, `${arrow(edge)}: expected an external peer with ports to call, got ${shown(edge.to)}, which declares none (its \`ports\` in callGraph.peers)`);
+      at(
+        `edges[${i}].to`,
+        `${arrow(edge)}: expected an external peer with ports to call, got ${shown(edge.to)}, which declares none (its \`ports\` in callGraph.peers)`,
+      );
     }
   });
   const first = new Map<string, string>();
-  for (const edge of graph.edges.filter((e) => derived.has(e))) first.set(`${edge.from}→${edge.to}`, 'an edge derived from config/routes.ts (...ingressEdges)');
+  for (const edge of graph.edges.filter((e) => derived.has(e)))
+    first.set(`${edge.from}→${edge.to}`, 'an edge derived from config/routes.ts (...ingressEdges)');
   written.forEach((edge, i) => {
     const key = `${edge.from}→${edge.to}`;
     const twin = first.get(key);
@@ -88,7 +105,8 @@ function checkCallGraph(config: PlatformConfig): Finding[] {
   });
   graph.scrapes.forEach((scrape, i) => {
     const from = peers.get(scrape.from);
-    if (!from || from.internal) at(`scrapes[${i}].from`, expected(`one of the external peers of callGraph.peers (${external})`, scrape.from, 'string'));
+    if (!from || from.internal)
+      at(`scrapes[${i}].from`, expected(`one of the external peers of callGraph.peers (${external})`, scrape.from, 'string'));
   });
   return findings;
 }
@@ -98,14 +116,27 @@ function checkRoutes(config: PlatformConfig): Finding[] {
   const services = config.services.map((s) => s.name);
   const names = new Map<string, number>();
   config.routes.forEach((route, i) => {
-    const at = (field: string, message: string) => findings.push(problem('config/routes.ts', `route ${route.name}`, `routes[${i}].${field}`, message));
-    if (!services.includes(route.service)) at('service', expected(`one of the HTTP services of config/services.ts (${services.join(', ')})`, route.service, 'string'));
+    const at = (field: string, message: string) =>
+      findings.push(problem('config/routes.ts', `route ${route.name}`, `routes[${i}].${field}`, message));
+    if (!services.includes(route.service))
+      at('service', expected(`one of the HTTP services of config/services.ts (${services.join(', ')})`, route.service, 'string'));
     const twin = names.get(route.name);
     if (twin !== undefined) at('name', expected(`a name no other route has`, route.name, 'string') + `, also the name of routes[${twin}]`);
     else names.set(route.name, i);
     const [kind, path] = 'exact' in route.match ? ['exact', route.match.exact] : ['prefix', route.match.prefix];
-    checkString(path, 'a path starting with /', (p) => p.startsWith('/'), (message) => at(`match.${kind}`, message));
-    if (route.rewrite !== undefined) checkString(route.rewrite, 'a path starting with /', (p) => p.startsWith('/'), (message) => at('rewrite', message));
+    checkString(
+      path,
+      'a path starting with /',
+      (p) => p.startsWith('/'),
+      (message) => at(`match.${kind}`, message),
+    );
+    if (route.rewrite !== undefined)
+      checkString(
+        route.rewrite,
+        'a path starting with /',
+        (p) => p.startsWith('/'),
+        (message) => at('rewrite', message),
+      );
   });
   return findings;
 }
@@ -154,7 +185,8 @@ function checkResources(r: ResourceRequirements, at: At): void {
   const cpu = { requests: cpuMillis(String(r.requests.cpu)), limits: cpuMillis(String(r.limits.cpu)) };
   const memory = { requests: memoryBytes(String(r.requests.memory)), limits: memoryBytes(String(r.limits.memory)) };
   for (const kind of ['requests', 'limits'] as const) {
-    if (typeof r[kind].cpu !== 'string' || cpu[kind] === undefined) at(`${kind}.cpu`, expected('a CPU quantity (e.g. 100m, 1)', r[kind].cpu, 'string'));
+    if (typeof r[kind].cpu !== 'string' || cpu[kind] === undefined)
+      at(`${kind}.cpu`, expected('a CPU quantity (e.g. 100m, 1)', r[kind].cpu, 'string'));
     if (typeof r[kind].memory !== 'string' || memory[kind] === undefined) {
       at(`${kind}.memory`, expected('a memory quantity (e.g. 128Mi, 1Gi)', r[kind].memory, 'string'));
     }
@@ -168,8 +200,21 @@ function checkResources(r: ResourceRequirements, at: At): void {
 }
 
 function checkImage(image: ImageRef, at: At): void {
-  checkString(image.repository, 'an image repository name (lower case, e.g. dongju101/api-gateway)', (s) => IMAGE_REPOSITORY.test(s), (m) => at('repository', m));
-  if (checkString(image.tag, 'a Docker image tag (letters, digits, _ . -, at most 128)', (s) => IMAGE_TAG.test(s), (m) => at('tag', m)) && image.tag === 'latest') {
+  checkString(
+    image.repository,
+    'an image repository name (lower case, e.g. dongju101/api-gateway)',
+    (s) => IMAGE_REPOSITORY.test(s),
+    (m) => at('repository', m),
+  );
+  if (
+    checkString(
+      image.tag,
+      'a Docker image tag (letters, digits, _ . -, at most 128)',
+      (s) => IMAGE_TAG.test(s),
+      (m) => at('tag', m),
+    ) &&
+    image.tag === 'latest'
+  ) {
     at('tag', `expected a pinned tag (one that always names the same image), got 'latest'`);
   }
 }
@@ -182,17 +227,48 @@ function checkWorkloads(config: PlatformConfig): Finding[] {
   const names = new Map<string, string>();
   const declared = new Map(config.externalSecrets.map((s) => [s.name, s]));
   const workloads = [
-    ...config.services.map((s, i) => ({ name: s.name, port: s.port as unknown, image: s.image, where: `services[${i}]`, file: 'config/services.ts' })),
-    { name: config.redis.name, port: config.redis.port as unknown, image: config.redis.image, where: 'redis', file: 'config/datastores.ts' },
-    { name: config.postgresql.name, port: config.postgresql.port as unknown, image: config.postgresql.image, where: 'postgresql', file: 'config/datastores.ts' },
-    { name: config.loadGenerator.name, port: undefined, image: config.loadGenerator.image, where: 'loadGenerator', file: 'config/load-generator.ts' },
+    ...config.services.map((s, i) => ({
+      name: s.name,
+      port: s.port as unknown,
+      image: s.image,
+      where: `services[${i}]`,
+      file: 'config/services.ts',
+    })),
+    {
+      name: config.redis.name,
+      port: config.redis.port as unknown,
+      image: config.redis.image,
+      where: 'redis',
+      file: 'config/datastores.ts',
+    },
+    {
+      name: config.postgresql.name,
+      port: config.postgresql.port as unknown,
+      image: config.postgresql.image,
+      where: 'postgresql',
+      file: 'config/datastores.ts',
+    },
+    {
+      name: config.loadGenerator.name,
+      port: undefined,
+      image: config.loadGenerator.image,
+      where: 'loadGenerator',
+      file: 'config/load-generator.ts',
+    },
   ];
   // An image taken from config/images.ts is reported there, once, however many workloads use it.
   const catalogued = new Map<ImageRef, string>(Object.entries(images).map(([key, ref]) => [ref, key]));
   const imagesChecked = new Set<string>();
   for (const w of workloads) {
     const at = (field: string, message: string) => findings.push(problem(w.file, w.name, `${w.where}.${field}`, message));
-    if (checkString(w.name, 'a DNS-1035 label (lower case letters, digits and -, starting with a letter, at most 63 characters)', (s) => DNS_1035.test(s), (m) => at('name', m))) {
+    if (
+      checkString(
+        w.name,
+        'a DNS-1035 label (lower case letters, digits and -, starting with a letter, at most 63 characters)',
+        (s) => DNS_1035.test(s),
+        (m) => at('name', m),
+      )
+    ) {
       const twin = names.get(w.name);
       if (twin) at('name', `expected a name no other workload has, got '${w.name}', also the name of ${twin}`);
       else names.set(w.name, w.where);
@@ -202,19 +278,37 @@ function checkWorkloads(config: PlatformConfig): Finding[] {
     if (key === undefined) checkImage(w.image, (field, message) => at(`image.${field}`, message));
     else if (!imagesChecked.has(key)) {
       imagesChecked.add(key);
-      checkImage(w.image, (field, message) => findings.push(problem('config/images.ts', undefined, `${imageField(key)}.${field}`, message)));
+      checkImage(w.image, (field, message) =>
+        findings.push(problem('config/images.ts', undefined, `${imageField(key)}.${field}`, message)),
+      );
     }
   }
   config.services.forEach((s, i) => {
     const at = (field: string, message: string) => findings.push(problem('config/services.ts', s.name, `services[${i}].${field}`, message));
-    checkString(s.urlEnvVar, 'an environment variable name (A–Z, 0–9 and _, not starting with a digit)', (v) => ENV_VAR.test(v), (m) => at('urlEnvVar', m));
-    checkString(s.healthPath, 'a path starting with /', (v) => v.startsWith('/'), (m) => at('healthPath', m));
+    checkString(
+      s.urlEnvVar,
+      'an environment variable name (A–Z, 0–9 and _, not starting with a digit)',
+      (v) => ENV_VAR.test(v),
+      (m) => at('urlEnvVar', m),
+    );
+    checkString(
+      s.healthPath,
+      'a path starting with /',
+      (v) => v.startsWith('/'),
+      (m) => at('healthPath', m),
+    );
     for (const [variable, ref] of Object.entries(s.secretEnv ?? {})) {
       const secret = declared.get(ref.secret);
       if (!secret) {
-        at(`secretEnv.${variable}.secret`, expected(`a Secret declared in config/secrets.ts (declared: ${[...declared.keys()].join(', ')})`, ref.secret, 'string'));
+        at(
+          `secretEnv.${variable}.secret`,
+          expected(`a Secret declared in config/secrets.ts (declared: ${[...declared.keys()].join(', ')})`, ref.secret, 'string'),
+        );
       } else if (!secret.keys.includes(ref.key)) {
-        at(`secretEnv.${variable}.key`, expected(`a key of Secret '${ref.secret}' (declared: ${secret.keys.join(', ')})`, ref.key, 'string'));
+        at(
+          `secretEnv.${variable}.key`,
+          expected(`a key of Secret '${ref.secret}' (declared: ${secret.keys.join(', ')})`, ref.key, 'string'),
+        );
       }
     }
     if (s.resources) checkResources(s.resources, (field, message) => at(`resources.${field}`, message));
@@ -227,10 +321,21 @@ function checkEnvironment(config: PlatformConfig): Finding[] {
   const env = config.environment;
   const file = `config/environments/${env.name}.ts`;
   const at = (field: string, message: string) => findings.push(problem(file, `environment ${env.name}`, field, message));
-  checkString(env.name, 'a DNS-1123 label: the folder and deploy-branch folder name (lower case letters, digits and -)', (s) => DNS_1123.test(s), (m) => at('name', m));
-  checkString(env.namespace, 'a DNS-1123 label: a namespace name (lower case letters, digits and -, at most 63 characters)', (s) => DNS_1123.test(s), (m) => at('namespace', m));
+  checkString(
+    env.name,
+    'a DNS-1123 label: the folder and deploy-branch folder name (lower case letters, digits and -)',
+    (s) => DNS_1123.test(s),
+    (m) => at('name', m),
+  );
+  checkString(
+    env.namespace,
+    'a DNS-1123 label: a namespace name (lower case letters, digits and -, at most 63 characters)',
+    (s) => DNS_1123.test(s),
+    (m) => at('namespace', m),
+  );
   const scaling = (field: string, a: { minReplicas: number; maxReplicas: number }, where: At = at) => {
-    if (!isInteger(a.minReplicas, 1, MAX_REPLICAS)) where(`${field}.minReplicas`, expected(`an integer 1–${MAX_REPLICAS}`, a.minReplicas, 'number'));
+    if (!isInteger(a.minReplicas, 1, MAX_REPLICAS))
+      where(`${field}.minReplicas`, expected(`an integer 1–${MAX_REPLICAS}`, a.minReplicas, 'number'));
     else if (!isInteger(a.maxReplicas, a.minReplicas, MAX_REPLICAS)) {
       where(`${field}.maxReplicas`, expected(`an integer from minReplicas (${a.minReplicas}) to ${MAX_REPLICAS}`, a.maxReplicas, 'number'));
     }
@@ -238,13 +343,15 @@ function checkEnvironment(config: PlatformConfig): Finding[] {
   scaling('services.autoscaling', env.services.autoscaling);
   scaling('mesh.ingressGateway', env.mesh.ingressGateway);
   const target = env.services.autoscaling.targetCpuUtilizationPercent;
-  if (!isInteger(target, 1, 100)) at('services.autoscaling.targetCpuUtilizationPercent', expected('an integer percentage 1–100', target, 'number'));
+  if (!isInteger(target, 1, 100))
+    at('services.autoscaling.targetCpuUtilizationPercent', expected('an integer percentage 1–100', target, 'number'));
   // A service's own `autoscaling` is written in config/services.ts; what it leaves out comes from here.
   config.services.forEach((s, i) => {
     if (!s.autoscaling) return;
     const inService: At = (field, message) => findings.push(problem('config/services.ts', s.name, `services[${i}].${field}`, message));
     const merged = { ...env.services.autoscaling, ...s.autoscaling };
-    const inherited = (key: 'minReplicas' | 'maxReplicas') => (s.autoscaling?.[key] === undefined ? `, from ${file} services.autoscaling.${key}` : '');
+    const inherited = (key: 'minReplicas' | 'maxReplicas') =>
+      s.autoscaling?.[key] === undefined ? `, from ${file} services.autoscaling.${key}` : '';
     if (!isInteger(merged.minReplicas, 1, MAX_REPLICAS)) {
       inService('autoscaling.minReplicas', expected(`an integer 1–${MAX_REPLICAS}`, merged.minReplicas, 'number'));
     } else if (!isInteger(merged.maxReplicas, merged.minReplicas, MAX_REPLICAS)) {
@@ -253,11 +360,17 @@ function checkEnvironment(config: PlatformConfig): Finding[] {
         inService('autoscaling.maxReplicas', expected(what, merged.maxReplicas, 'number'));
       } else {
         // Only the minimum is this service's: it is the one out of range.
-        inService('autoscaling.minReplicas', expected(`an integer from 1 to maxReplicas (${merged.maxReplicas}${inherited('maxReplicas')})`, merged.minReplicas, 'number'));
+        inService(
+          'autoscaling.minReplicas',
+          expected(`an integer from 1 to maxReplicas (${merged.maxReplicas}${inherited('maxReplicas')})`, merged.minReplicas, 'number'),
+        );
       }
     }
     if (s.autoscaling.targetCpuUtilizationPercent !== undefined && !isInteger(s.autoscaling.targetCpuUtilizationPercent, 1, 100)) {
-      inService('autoscaling.targetCpuUtilizationPercent', expected('an integer percentage 1–100', s.autoscaling.targetCpuUtilizationPercent, 'number'));
+      inService(
+        'autoscaling.targetCpuUtilizationPercent',
+        expected('an integer percentage 1–100', s.autoscaling.targetCpuUtilizationPercent, 'number'),
+      );
     }
   });
   const resources: [string, ResourceRequirements][] = [
@@ -270,13 +383,18 @@ function checkEnvironment(config: PlatformConfig): Finding[] {
   ];
   for (const [field, r] of resources) checkResources(r, (f, message) => at(`${field}.${f}`, message));
   const { steadyRatePerSecond: steady, spikePeakRatePerSecond: peak } = env.loadGenerator;
-  if (!(typeof steady === 'number' && steady > 0)) at('loadGenerator.steadyRatePerSecond', expected('a number of requests per second above 0', steady, 'number'));
+  if (!(typeof steady === 'number' && steady > 0))
+    at('loadGenerator.steadyRatePerSecond', expected('a number of requests per second above 0', steady, 'number'));
   else if (!(typeof peak === 'number' && peak > steady)) {
-    at('loadGenerator.spikePeakRatePerSecond', expected(`a number of requests per second above steadyRatePerSecond (${steady})`, peak, 'number'));
+    at(
+      'loadGenerator.spikePeakRatePerSecond',
+      expected(`a number of requests per second above steadyRatePerSecond (${steady})`, peak, 'number'),
+    );
   }
   if (env.resourceQuota) {
     const quota = env.resourceQuota;
-    if (!isInteger(quota.pods, 1, Number.MAX_SAFE_INTEGER)) at('resourceQuota.pods', expected('a whole number of pods, at least 1', quota.pods, 'number'));
+    if (!isInteger(quota.pods, 1, Number.MAX_SAFE_INTEGER))
+      at('resourceQuota.pods', expected('a whole number of pods, at least 1', quota.pods, 'number'));
     checkResources(quota, (f, message) => at(`resourceQuota.${f}`, message));
   }
   return findings;

@@ -21,13 +21,7 @@ export interface Finding {
   readonly reason?: string;
 }
 
-export function findingFor(
-  manifest: Manifest,
-  severity: Severity,
-  rule: string,
-  field: string | undefined,
-  message: string,
-): Finding {
+export function findingFor(manifest: Manifest, severity: Severity, rule: string, field: string | undefined, message: string): Finding {
   return {
     severity,
     rule,

@@ -50,7 +50,9 @@ export const RULES = [
 ] as const;
 
 function applyWaivers(findings: readonly Finding[], manifests: readonly Manifest[]): Finding[] {
-  const byObjectAndFile = new Map(manifests.map((m) => [`${m.file}|${m.object.kind}/${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}`, m]));
+  const byObjectAndFile = new Map(
+    manifests.map((m) => [`${m.file}|${m.object.kind}/${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}`, m]),
+  );
   return findings.map((f) => {
     const [kind, ...rest] = (f.object ?? '').split('/');
     const name = rest.pop() ?? '';

@@ -34,25 +34,52 @@ export function checkVirtualServices(set: ManifestSet, defaultNamespace: string)
         if (!target || !set.hasServicesIn(target.namespace)) return;
         const field = `${path}.route[${j}].destination`;
         const service = set.manifests.find(
-          (m) => m.object.kind === 'Service' && m.object.metadata?.name === target.name && (m.object.metadata?.namespace ?? defaultNamespace) === target.namespace,
+          (m) =>
+            m.object.kind === 'Service' &&
+            m.object.metadata?.name === target.name &&
+            (m.object.metadata?.namespace ?? defaultNamespace) === target.namespace,
         );
         if (!service) {
-          findings.push(findingFor(manifest, 'error', 'route-destination', `${field}.host`, `no Service ${target.namespace}/${target.name}`));
+          findings.push(
+            findingFor(manifest, 'error', 'route-destination', `${field}.host`, `no Service ${target.namespace}/${target.name}`),
+          );
           return;
         }
         const ports = ((service.object.spec as { ports?: { port: number }[] }).ports ?? []).map((p) => p.port);
         const port = destination.port?.number;
         if (port !== undefined && !ports.includes(port)) {
-          findings.push(findingFor(manifest, 'error', 'route-destination', `${field}.port.number`, `Service ${target.namespace}/${target.name} has no port ${port} (it has ${ports.join(', ')})`));
+          findings.push(
+            findingFor(
+              manifest,
+              'error',
+              'route-destination',
+              `${field}.port.number`,
+              `Service ${target.namespace}/${target.name} has no port ${port} (it has ${ports.join(', ')})`,
+            ),
+          );
         } else if (port === undefined && ports.length > 1) {
-          findings.push(findingFor(manifest, 'error', 'route-destination', `${field}.port`, `Service ${target.namespace}/${target.name} has several ports: name one`));
+          findings.push(
+            findingFor(
+              manifest,
+              'error',
+              'route-destination',
+              `${field}.port`,
+              `Service ${target.namespace}/${target.name} has several ports: name one`,
+            ),
+          );
         }
       });
     }
     for (const broken of doubledSlashRewrites(spec.http ?? [])) {
       const index = (spec.http ?? []).findIndex((r) => r.name === broken.route);
       findings.push(
-        findingFor(manifest, 'error', 'route-rewrite', `spec.http[${index}].rewrite.uri`, `turns ${broken.request} into ${broken.path}: the service sees a path with //`),
+        findingFor(
+          manifest,
+          'error',
+          'route-rewrite',
+          `spec.http[${index}].rewrite.uri`,
+          `turns ${broken.request} into ${broken.path}: the service sees a path with //`,
+        ),
       );
     }
   }
@@ -74,26 +101,56 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
     if (!spec.selector && mode === 'STRICT') strict.add(set.namespaceOf(manifest, defaultNamespace));
     // Other values are typos, which the schema rule reports.
     if (mode === 'PERMISSIVE' || mode === 'DISABLE') {
-      findings.push(findingFor(manifest, 'error', 'mtls', 'spec.mtls.mode', `${mode} is an exception to STRICT mTLS (the old platform disabled mTLS for Redis and PostgreSQL; declare their ports as tcp- instead)`));
+      findings.push(
+        findingFor(
+          manifest,
+          'error',
+          'mtls',
+          'spec.mtls.mode',
+          `${mode} is an exception to STRICT mTLS (the old platform disabled mTLS for Redis and PostgreSQL; declare their ports as tcp- instead)`,
+        ),
+      );
     }
     for (const [port, setting] of Object.entries(spec.portLevelMtls ?? {})) {
       if (setting.mode === 'PERMISSIVE' || setting.mode === 'DISABLE') {
-        findings.push(findingFor(manifest, 'error', 'mtls', `spec.portLevelMtls["${port}"].mode`, `${setting.mode} on port ${port} is an exception to STRICT mTLS`));
+        findings.push(
+          findingFor(
+            manifest,
+            'error',
+            'mtls',
+            `spec.portLevelMtls["${port}"].mode`,
+            `${setting.mode} on port ${port} is an exception to STRICT mTLS`,
+          ),
+        );
       }
     }
   }
   for (const manifest of set.ofKind('DestinationRule')) {
     const namespace = set.namespaceOf(manifest, defaultNamespace);
-    const spec = (manifest.object.spec ?? {}) as { host?: string; trafficPolicy?: { tls?: { mode?: string }; portLevelSettings?: { tls?: { mode?: string } }[] } };
+    const spec = (manifest.object.spec ?? {}) as {
+      host?: string;
+      trafficPolicy?: { tls?: { mode?: string }; portLevelSettings?: { tls?: { mode?: string } }[] };
+    };
     const target = serviceOf(spec.host ?? '', namespace);
     if (!target || !strict.has(target.namespace)) continue;
     const modes = [
       { field: 'spec.trafficPolicy.tls.mode', mode: spec.trafficPolicy?.tls?.mode },
-      ...(spec.trafficPolicy?.portLevelSettings ?? []).map((s, i) => ({ field: `spec.trafficPolicy.portLevelSettings[${i}].tls.mode`, mode: s.tls?.mode })),
+      ...(spec.trafficPolicy?.portLevelSettings ?? []).map((s, i) => ({
+        field: `spec.trafficPolicy.portLevelSettings[${i}].tls.mode`,
+        mode: s.tls?.mode,
+      })),
     ];
     for (const { field, mode } of modes) {
       if (mode === 'DISABLE' || mode === 'SIMPLE') {
-        findings.push(findingFor(manifest, 'error', 'mtls', field, `${mode} sends ${mode === 'DISABLE' ? 'plaintext' : 'plain TLS'} to ${spec.host}, whose namespace ${target.namespace} requires STRICT mTLS: every request fails`));
+        findings.push(
+          findingFor(
+            manifest,
+            'error',
+            'mtls',
+            field,
+            `${mode} sends ${mode === 'DISABLE' ? 'plaintext' : 'plain TLS'} to ${spec.host}, whose namespace ${target.namespace} requires STRICT mTLS: every request fails`,
+          ),
+        );
       }
     }
   }

@@ -8,14 +8,20 @@ export interface ContainerView {
   readonly name: string;
   readonly image?: string;
   readonly ports?: readonly { readonly name?: string; readonly containerPort: number; readonly protocol?: string }[];
-  readonly resources?: { readonly requests?: Readonly<Record<string, string | number>>; readonly limits?: Readonly<Record<string, string | number>> };
+  readonly resources?: {
+    readonly requests?: Readonly<Record<string, string | number>>;
+    readonly limits?: Readonly<Record<string, string | number>>;
+  };
   readonly readinessProbe?: unknown;
   readonly livenessProbe?: unknown;
   readonly securityContext?: Readonly<Record<string, unknown>> & {
     readonly capabilities?: { readonly add?: readonly string[]; readonly drop?: readonly string[] };
     readonly seccompProfile?: { readonly type?: string };
   };
-  readonly env?: readonly { readonly name: string; readonly valueFrom?: Record<string, { readonly name?: string; readonly key?: string }> }[];
+  readonly env?: readonly {
+    readonly name: string;
+    readonly valueFrom?: Record<string, { readonly name?: string; readonly key?: string }>;
+  }[];
   readonly envFrom?: readonly { readonly configMapRef?: { readonly name: string }; readonly secretRef?: { readonly name: string } }[];
   readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string }[];
 }
@@ -72,9 +78,7 @@ export class ManifestSet {
 
   constructor(manifests: readonly Manifest[], defaultNamespace: string) {
     this.manifests = manifests;
-    this.namespaces = new Map(
-      manifests.filter((m) => m.object.kind === 'Namespace').map((m) => [m.object.metadata?.name ?? '', m.object]),
-    );
+    this.namespaces = new Map(manifests.filter((m) => m.object.kind === 'Namespace').map((m) => [m.object.metadata?.name ?? '', m.object]));
     this.workloads = manifests.flatMap((manifest) => {
       if (!WORKLOAD_KINDS.includes(manifest.object.kind)) return [];
       const found = templateOf(manifest.object);
@@ -82,7 +86,8 @@ export class ManifestSet {
       const namespace = manifest.object.metadata?.namespace ?? defaultNamespace;
       const annotations = found.template.metadata?.annotations ?? {};
       const injected =
-        this.namespaces.get(namespace)?.metadata?.labels?.['istio-injection'] === 'enabled' && annotations['sidecar.istio.io/inject'] !== 'false';
+        this.namespaces.get(namespace)?.metadata?.labels?.['istio-injection'] === 'enabled' &&
+        annotations['sidecar.istio.io/inject'] !== 'false';
       const own = found.template.spec.containers.flatMap((c) => c.ports ?? []);
       return [
         {
@@ -109,7 +114,9 @@ export class ManifestSet {
   /** Namespaces that enforce Pod Security `restricted`: the application namespaces. */
   restrictedNamespaces(): Set<string> {
     return new Set(
-      [...this.namespaces].filter(([, ns]) => ns.metadata?.labels?.['pod-security.kubernetes.io/enforce'] === 'restricted').map(([name]) => name),
+      [...this.namespaces]
+        .filter(([, ns]) => ns.metadata?.labels?.['pod-security.kubernetes.io/enforce'] === 'restricted')
+        .map(([name]) => name),
     );
   }
 
@@ -123,7 +130,10 @@ export class ManifestSet {
 
   /** Whether this set holds the namespace's Services (or its workloads, whose Services it would hold). */
   hasServicesIn(namespace: string): boolean {
-    return this.hasWorkloadsIn(namespace) || this.manifests.some((m) => m.object.kind === 'Service' && m.object.metadata?.namespace === namespace);
+    return (
+      this.hasWorkloadsIn(namespace) ||
+      this.manifests.some((m) => m.object.kind === 'Service' && m.object.metadata?.namespace === namespace)
+    );
   }
 }
 

@@ -30,11 +30,16 @@ function namespacesOf(spec: { namespaceSelector?: { any?: boolean; matchNames?: 
 export function checkScrapes(set: ManifestSet, defaultNamespace: string): Finding[] {
   const findings: Finding[] = [];
   for (const manifest of set.ofKind('PodMonitor')) {
-    const spec = (manifest.object.spec ?? {}) as { selector?: { matchLabels?: Labels }; namespaceSelector?: { any?: boolean; matchNames?: string[] }; podMetricsEndpoints?: Endpoint[] };
+    const spec = (manifest.object.spec ?? {}) as {
+      selector?: { matchLabels?: Labels };
+      namespaceSelector?: { any?: boolean; matchNames?: string[] };
+      podMetricsEndpoints?: Endpoint[];
+    };
     const inScope = namespacesOf(spec, set.namespaceOf(manifest, defaultNamespace));
     const pods = set.workloads.filter((w) => inScope(w.namespace) && selects(spec.selector?.matchLabels ?? {}, w.podLabels));
     if (!pods.length) {
-      if (set.workloads.some((w) => inScope(w.namespace))) findings.push(findingFor(manifest, 'error', 'scrape', 'spec.selector', 'selects no pods'));
+      if (set.workloads.some((w) => inScope(w.namespace)))
+        findings.push(findingFor(manifest, 'error', 'scrape', 'spec.selector', 'selects no pods'));
       continue;
     }
     (spec.podMetricsEndpoints ?? []).forEach((endpoint, i) => {
@@ -42,19 +47,41 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
         const port = scrapedPort(endpoint, pod);
         const name = pod.manifest.object.metadata?.name;
         if (port === undefined) {
-          findings.push(findingFor(manifest, 'error', 'scrape', `spec.podMetricsEndpoints[${i}].port`, `${name} has no container port "${endpoint.port}"`));
+          findings.push(
+            findingFor(
+              manifest,
+              'error',
+              'scrape',
+              `spec.podMetricsEndpoints[${i}].port`,
+              `${name} has no container port "${endpoint.port}"`,
+            ),
+          );
         } else if (pod.injected && !SIDECAR_METRIC_PORTS.has(port)) {
           findings.push(
-            findingFor(manifest, 'error', 'scrape', `spec.podMetricsEndpoints[${i}]`, `scrapes ${name}'s app port ${port} in plaintext, but its sidecar requires mTLS: Prometheus outside the mesh gets nothing (scrape :15020/stats/prometheus instead)`),
+            findingFor(
+              manifest,
+              'error',
+              'scrape',
+              `spec.podMetricsEndpoints[${i}]`,
+              `scrapes ${name}'s app port ${port} in plaintext, but its sidecar requires mTLS: Prometheus outside the mesh gets nothing (scrape :15020/stats/prometheus instead)`,
+            ),
           );
         }
       }
     });
   }
   for (const manifest of set.ofKind('ServiceMonitor')) {
-    const spec = (manifest.object.spec ?? {}) as { selector?: { matchLabels?: Labels }; namespaceSelector?: { any?: boolean; matchNames?: string[] }; endpoints?: Endpoint[] };
+    const spec = (manifest.object.spec ?? {}) as {
+      selector?: { matchLabels?: Labels };
+      namespaceSelector?: { any?: boolean; matchNames?: string[] };
+      endpoints?: Endpoint[];
+    };
     const inScope = namespacesOf(spec, set.namespaceOf(manifest, defaultNamespace));
-    const services = set.ofKind('Service').filter((s) => inScope(set.namespaceOf(s, defaultNamespace)) && selects(spec.selector?.matchLabels ?? {}, s.object.metadata?.labels ?? {}));
+    const services = set
+      .ofKind('Service')
+      .filter(
+        (s) => inScope(set.namespaceOf(s, defaultNamespace)) && selects(spec.selector?.matchLabels ?? {}, s.object.metadata?.labels ?? {}),
+      );
     if (!services.length) {
       const judged = set.manifests.some((m) => m.object.kind === 'Service' && inScope(set.namespaceOf(m, defaultNamespace)));
       if (judged) findings.push(findingFor(manifest, 'error', 'scrape', 'spec.selector', 'selects no Services'));
@@ -62,18 +89,37 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
     }
     (spec.endpoints ?? []).forEach((endpoint, i) => {
       for (const service of services) {
-        const ports = ((service.object.spec as { ports?: { name?: string; port: number; targetPort?: number | string }[]; selector?: Labels }).ports ?? []);
+        const ports =
+          (service.object.spec as { ports?: { name?: string; port: number; targetPort?: number | string }[]; selector?: Labels }).ports ??
+          [];
         const port = ports.find((p) => p.name === endpoint.port);
         if (!port) {
-          findings.push(findingFor(manifest, 'error', 'scrape', `spec.endpoints[${i}].port`, `Service ${service.object.metadata?.name} has no port "${endpoint.port}"`));
+          findings.push(
+            findingFor(
+              manifest,
+              'error',
+              'scrape',
+              `spec.endpoints[${i}].port`,
+              `Service ${service.object.metadata?.name} has no port "${endpoint.port}"`,
+            ),
+          );
           continue;
         }
         const namespace = set.namespaceOf(service, defaultNamespace);
         const selector = (service.object.spec as { selector?: Labels }).selector;
         const behind = set.workloads.filter((w) => w.namespace === namespace && selects(selector, w.podLabels));
-        if (behind.some((w) => w.injected) && !SIDECAR_METRIC_PORTS.has(typeof port.targetPort === 'number' ? port.targetPort : port.port)) {
+        if (
+          behind.some((w) => w.injected) &&
+          !SIDECAR_METRIC_PORTS.has(typeof port.targetPort === 'number' ? port.targetPort : port.port)
+        ) {
           findings.push(
-            findingFor(manifest, 'error', 'scrape', `spec.endpoints[${i}].port`, `scrapes Service ${service.object.metadata?.name}'s app port in plaintext, but its pods require mTLS: Prometheus outside the mesh gets nothing`),
+            findingFor(
+              manifest,
+              'error',
+              'scrape',
+              `spec.endpoints[${i}].port`,
+              `scrapes Service ${service.object.metadata?.name}'s app port in plaintext, but its pods require mTLS: Prometheus outside the mesh gets nothing`,
+            ),
           );
         }
       }
@@ -82,7 +128,8 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
   return findings;
 }
 
-let promqlParser: { parse(text: string): { iterate(spec: { enter(node: { type: { isError: boolean }; from: number }): void }): void } } | undefined;
+let promqlParser:
+  { parse(text: string): { iterate(spec: { enter(node: { type: { isError: boolean }; from: number }): void }): void } } | undefined;
 
 /** Offsets of syntax errors in a PromQL expression (Prometheus' own grammar). */
 export function promqlErrors(expr: string): number[] {
@@ -109,11 +156,22 @@ export function checkRules(set: ManifestSet): Finding[] {
         const errors = promqlErrors(expr);
         if (errors.length) findings.push(findingFor(manifest, 'error', 'promql', field, `does not parse (at offset ${errors[0]})`));
         if (rule.alert && /container_cpu_usage_seconds_total/.test(expr) && !/resource_limits|resource_requests/.test(expr)) {
-          findings.push(findingFor(manifest, 'warning', 'promql', field, 'measures CPU against one core, not against the container’s limit'));
+          findings.push(
+            findingFor(manifest, 'warning', 'promql', field, 'measures CPU against one core, not against the container’s limit'),
+          );
         }
         // The services count requests by status class: "2xx", "4xx", "5xx".
         const status = /http_requests_total\{[^}]*status="(\d{3})"/.exec(expr);
-        if (status) findings.push(findingFor(manifest, 'warning', 'promql', field, `http_requests_total has status classes (2xx, 4xx, 5xx): status="${status[1]}" never matches`));
+        if (status)
+          findings.push(
+            findingFor(
+              manifest,
+              'warning',
+              'promql',
+              field,
+              `http_requests_total has status classes (2xx, 4xx, 5xx): status="${status[1]}" never matches`,
+            ),
+          );
       }),
     );
   }

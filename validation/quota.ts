@@ -11,7 +11,17 @@ export function cpuMillis(q: string): number | undefined {
   return m ? Number(m[1]) * (m[2] ? 1 : 1000) : undefined;
 }
 
-const MEMORY_UNITS: Readonly<Record<string, number>> = { '': 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+const MEMORY_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+};
 
 /** Memory in bytes, or undefined for a string that is not a memory quantity. */
 export function memoryBytes(q: string): number | undefined {

@@ -46,7 +46,13 @@ export function parseManifests(text: string, file: string): { manifests: Manifes
     if (object === null) continue;
     if (typeof object !== 'object' || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
       const { line } = lines.linePos(doc.range[0]);
-      problems.push({ severity: 'error', rule: 'yaml', file, field: `line ${line}`, message: 'not a Kubernetes object (no apiVersion and kind)' });
+      problems.push({
+        severity: 'error',
+        rule: 'yaml',
+        file,
+        field: `line ${line}`,
+        message: 'not a Kubernetes object (no apiVersion and kind)',
+      });
       continue;
     }
     // The yaml library hangs a leading comment on the document, its top map or its first key.

@@ -25,15 +25,32 @@ export function checkAutoscaling(set: ManifestSet, defaultNamespace: string): Fi
     const namespace = set.namespaceOf(manifest, defaultNamespace);
     if (!set.hasWorkloadsIn(namespace)) continue;
     const target = set.workloads.find(
-      (w) => w.namespace === namespace && w.manifest.object.kind === spec.scaleTargetRef?.kind && w.manifest.object.metadata?.name === spec.scaleTargetRef?.name,
+      (w) =>
+        w.namespace === namespace &&
+        w.manifest.object.kind === spec.scaleTargetRef?.kind &&
+        w.manifest.object.metadata?.name === spec.scaleTargetRef?.name,
     );
     if (!target) {
-      findings.push(findingFor(manifest, 'error', 'hpa', 'spec.scaleTargetRef', `no ${spec.scaleTargetRef?.kind} ${namespace}/${spec.scaleTargetRef?.name} to scale`));
+      findings.push(
+        findingFor(
+          manifest,
+          'error',
+          'hpa',
+          'spec.scaleTargetRef',
+          `no ${spec.scaleTargetRef?.kind} ${namespace}/${spec.scaleTargetRef?.name} to scale`,
+        ),
+      );
       continue;
     }
     if ((target.manifest.object.spec as { replicas?: number }).replicas !== undefined) {
       findings.push(
-        findingFor(target.manifest, 'error', 'hpa', 'spec.replicas', `is pinned although HorizontalPodAutoscaler ${manifest.object.metadata?.name} scales it: Argo CD self-heal and the HPA fight over it`),
+        findingFor(
+          target.manifest,
+          'error',
+          'hpa',
+          'spec.replicas',
+          `is pinned although HorizontalPodAutoscaler ${manifest.object.metadata?.name} scales it: Argo CD self-heal and the HPA fight over it`,
+        ),
       );
     }
     const onCpu = (spec.metrics ?? []).some((m) => m.resource?.name === 'cpu') || !spec.metrics;
@@ -41,7 +58,13 @@ export function checkAutoscaling(set: ManifestSet, defaultNamespace: string): Fi
       target.template.spec.containers.forEach((c, i) => {
         if (c.resources?.requests?.cpu === undefined) {
           findings.push(
-            findingFor(target.manifest, 'error', 'hpa', `${target.templatePath}.spec.containers[${i}].resources.requests.cpu`, `is missing: HorizontalPodAutoscaler ${manifest.object.metadata?.name} computes CPU utilisation against it`),
+            findingFor(
+              target.manifest,
+              'error',
+              'hpa',
+              `${target.templatePath}.spec.containers[${i}].resources.requests.cpu`,
+              `is missing: HorizontalPodAutoscaler ${manifest.object.metadata?.name} computes CPU utilisation against it`,
+            ),
           );
         }
       });
@@ -57,11 +80,16 @@ function resolve(value: number | string, replicas: number): number {
 export function checkDisruptionBudgets(set: ManifestSet, defaultNamespace: string): Finding[] {
   const findings: Finding[] = [];
   for (const manifest of set.ofKind('PodDisruptionBudget')) {
-    const spec = (manifest.object.spec ?? {}) as { selector?: { matchLabels?: Labels }; minAvailable?: number | string; maxUnavailable?: number | string };
+    const spec = (manifest.object.spec ?? {}) as {
+      selector?: { matchLabels?: Labels };
+      minAvailable?: number | string;
+      maxUnavailable?: number | string;
+    };
     const namespace = set.namespaceOf(manifest, defaultNamespace);
     const owners = set.workloads.filter((w) => w.namespace === namespace && selects(spec.selector?.matchLabels, w.podLabels));
     for (const owner of owners) {
-      const minimum = hpaFor(set, owner, defaultNamespace)?.minReplicas ?? (owner.manifest.object.spec as { replicas?: number }).replicas ?? 1;
+      const minimum =
+        hpaFor(set, owner, defaultNamespace)?.minReplicas ?? (owner.manifest.object.spec as { replicas?: number }).replicas ?? 1;
       const allowed =
         spec.maxUnavailable !== undefined
           ? resolve(spec.maxUnavailable, minimum)
@@ -71,7 +99,13 @@ export function checkDisruptionBudgets(set: ManifestSet, defaultNamespace: strin
       if (allowed < 1) {
         const field = spec.maxUnavailable !== undefined ? 'spec.maxUnavailable' : 'spec.minAvailable';
         findings.push(
-          findingFor(manifest, 'error', 'pdb', field, `allows no eviction of ${owner.manifest.object.kind} ${owner.manifest.object.metadata?.name} at its minimum of ${minimum} replica(s): every node drain blocks`),
+          findingFor(
+            manifest,
+            'error',
+            'pdb',
+            field,
+            `allows no eviction of ${owner.manifest.object.kind} ${owner.manifest.object.metadata?.name} at its minimum of ${minimum} replica(s): every node drain blocks`,
+          ),
         );
       }
     }

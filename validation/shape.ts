@@ -96,7 +96,10 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
       case 'string':
         if (actual !== 'string') problems.push({ field: p, message: `must be a string, not ${actual} ${JSON.stringify(v)}` });
         else if (s.enum && !s.enum.includes(v as string)) {
-          problems.push({ field: p, message: `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}, not ${JSON.stringify(v)}` });
+          problems.push({
+            field: p,
+            message: `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}, not ${JSON.stringify(v)}`,
+          });
         } else if (s.pattern && !patternRegExp(s.pattern).test(v as string)) {
           problems.push({ field: p, message: `must match ${s.pattern}, not ${JSON.stringify(v)}` });
         } else bounded([...(v as string)].length, ['character', 'characters']);
@@ -104,7 +107,10 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
       case 'integer':
       case 'number':
         if (s.t === 'integer' ? !Number.isInteger(v) : actual !== 'number') {
-          problems.push({ field: p, message: `must be ${s.t === 'integer' ? 'an integer' : 'a number'}, not ${actual} ${JSON.stringify(v)}` });
+          problems.push({
+            field: p,
+            message: `must be ${s.t === 'integer' ? 'an integer' : 'a number'}, not ${actual} ${JSON.stringify(v)}`,
+          });
         } else if (s.min !== undefined && (v as number) < s.min) {
           problems.push({ field: p, message: `must be at least ${s.min}, not ${String(v)}` });
         } else if (s.max !== undefined && (v as number) > s.max) {
@@ -115,7 +121,8 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
         if (actual !== 'boolean') problems.push({ field: p, message: `must be true or false, not ${actual} ${JSON.stringify(v)}` });
         return;
       case 'int-or-string':
-        if (actual !== 'string' && !Number.isInteger(v)) problems.push({ field: p, message: `must be an integer or a string, not ${actual}` });
+        if (actual !== 'string' && !Number.isInteger(v))
+          problems.push({ field: p, message: `must be an integer or a string, not ${actual}` });
         return;
       case 'array':
         if (actual !== 'array') problems.push({ field: p, message: `must be a list, not ${actual}` });

@@ -5,7 +5,16 @@ import { findingFor, type Finding } from './finding';
 import type { ContainerView, ManifestSet, Workload } from './model';
 
 /** Volume types Pod Security `restricted` allows. */
-const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const RESTRICTED_VOLUMES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
 
 function containers(w: Workload): { container: ContainerView; path: string; init: boolean }[] {
   const spec = `${w.templatePath ? `${w.templatePath}.` : ''}spec`;
@@ -31,25 +40,30 @@ function restricted(w: Workload, report: (field: string, message: string, rule: 
   const spec = `${w.templatePath ? `${w.templatePath}.` : ''}spec`;
   (w.template.spec.volumes ?? []).forEach((volume, i) => {
     const type = Object.keys(volume).find((k) => k !== 'name');
-    if (type && !RESTRICTED_VOLUMES.has(type)) report(`${spec}.volumes[${i}].${type}`, `volume type ${type} is not allowed by restricted`, 'pod-security');
+    if (type && !RESTRICTED_VOLUMES.has(type))
+      report(`${spec}.volumes[${i}].${type}`, `volume type ${type} is not allowed by restricted`, 'pod-security');
   });
   for (const { container, path, init } of containers(w)) {
     const sc = container.securityContext ?? {};
     const effective = (key: string) => sc[key] ?? pod[key];
-    if (effective('runAsNonRoot') !== true) report(`${path}.securityContext.runAsNonRoot`, 'must be true (here or on the pod)', 'pod-security');
+    if (effective('runAsNonRoot') !== true)
+      report(`${path}.securityContext.runAsNonRoot`, 'must be true (here or on the pod)', 'pod-security');
     if (effective('runAsUser') === 0) report(`${path}.securityContext.runAsUser`, 'must not be 0 (root)', 'pod-security');
     if (sc.allowPrivilegeEscalation !== false) report(`${path}.securityContext.allowPrivilegeEscalation`, 'must be false', 'pod-security');
     if (sc.privileged === true) report(`${path}.securityContext.privileged`, 'must not be true', 'pod-security');
-    if (!(sc.capabilities?.drop ?? []).includes('ALL')) report(`${path}.securityContext.capabilities.drop`, 'must include ALL', 'pod-security');
+    if (!(sc.capabilities?.drop ?? []).includes('ALL'))
+      report(`${path}.securityContext.capabilities.drop`, 'must include ALL', 'pod-security');
     const added = (sc.capabilities?.add ?? []).filter((c) => c !== 'NET_BIND_SERVICE');
-    if (added.length) report(`${path}.securityContext.capabilities.add`, `may only add NET_BIND_SERVICE, not ${added.join(', ')}`, 'pod-security');
+    if (added.length)
+      report(`${path}.securityContext.capabilities.add`, `may only add NET_BIND_SERVICE, not ${added.join(', ')}`, 'pod-security');
     const seccomp = (sc.seccompProfile ?? pod.seccompProfile)?.type;
     if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
       report(`${path}.securityContext.seccompProfile.type`, 'must be RuntimeDefault or Localhost (here or on the pod)', 'pod-security');
     }
     for (const kind of ['requests', 'limits'] as const) {
       for (const resource of ['cpu', 'memory']) {
-        if (container.resources?.[kind]?.[resource] === undefined) report(`${path}.resources.${kind}.${resource}`, 'is missing', 'resources');
+        if (container.resources?.[kind]?.[resource] === undefined)
+          report(`${path}.resources.${kind}.${resource}`, 'is missing', 'resources');
       }
     }
     if (!init) {
@@ -80,14 +94,18 @@ export function checkWorkloads(set: ManifestSet): Finding[] {
     // A non-root process cannot write a fresh volume unless the volume belongs to its group.
     const claims = [
       ...(w.template.spec.volumes ?? []).filter((v) => v.persistentVolumeClaim).map((v) => v.name),
-      ...(((w.manifest.object.spec as { volumeClaimTemplates?: { metadata?: { name?: string } }[] } | undefined)?.volumeClaimTemplates ?? []).map(
-        (t) => t.metadata?.name ?? '',
-      )),
+      ...(
+        (w.manifest.object.spec as { volumeClaimTemplates?: { metadata?: { name?: string } }[] } | undefined)?.volumeClaimTemplates ?? []
+      ).map((t) => t.metadata?.name ?? ''),
     ];
     const pod = w.template.spec.securityContext ?? {};
     const user = pod.runAsUser ?? w.template.spec.containers.map((c) => c.securityContext?.runAsUser).find((u) => u !== undefined);
     if (claims.length && typeof user === 'number' && user !== 0 && pod.fsGroup === undefined) {
-      report(`${spec}.securityContext.fsGroup`, `runs as uid ${user} with a persistent volume but no fsGroup: the volume is not writable (Grafana's old crash loop)`, 'volume-permissions');
+      report(
+        `${spec}.securityContext.fsGroup`,
+        `runs as uid ${user} with a persistent volume but no fsGroup: the volume is not writable (Grafana's old crash loop)`,
+        'volume-permissions',
+      );
     }
   }
   return findings;

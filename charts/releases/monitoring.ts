@@ -119,7 +119,9 @@ export interface AlloyValues {
       readonly seccompProfile: { readonly type: 'RuntimeDefault' };
     };
   };
-  readonly global: { readonly podSecurityContext: { readonly fsGroup: number; readonly seccompProfile: { readonly type: 'RuntimeDefault' } } };
+  readonly global: {
+    readonly podSecurityContext: { readonly fsGroup: number; readonly seccompProfile: { readonly type: 'RuntimeDefault' } };
+  };
 }
 
 /**
@@ -233,7 +235,9 @@ export function monitoringReleases(config: PlatformConfig): HelmRelease[] {
       deploymentStrategy: { type: 'Recreate' },
       resources: o.grafana.resources,
       sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
-      additionalDataSources: [{ name: 'Loki', type: 'loki', uid: observability.datasources.loki, access: 'proxy', url: observability.lokiUrl }],
+      additionalDataSources: [
+        { name: 'Loki', type: 'loki', uid: observability.datasources.loki, access: 'proxy', url: observability.lokiUrl },
+      ],
     },
     prometheus: {
       service: { type: 'NodePort', nodePort: nodePorts.prometheus, reloaderWebNodePort: nodePorts.prometheusReloader },

@@ -71,8 +71,10 @@ export class WorkloadAccessPolicy extends Construct {
         spec: {
           podSelector: { matchLabels: props.selector },
           policyTypes,
-          ingress: inbound.length > 0 ? inbound.map((c) => ({ from: [peerSelector(c, props.namespace)], ports: tcpPorts(c.ports) })) : undefined,
-          egress: outbound.length > 0 ? outbound.map((c) => ({ to: [peerSelector(c, props.namespace)], ports: tcpPorts(c.ports) })) : undefined,
+          ingress:
+            inbound.length > 0 ? inbound.map((c) => ({ from: [peerSelector(c, props.namespace)], ports: tcpPorts(c.ports) })) : undefined,
+          egress:
+            outbound.length > 0 ? outbound.map((c) => ({ to: [peerSelector(c, props.namespace)], ports: tcpPorts(c.ports) })) : undefined,
         },
       });
     }

@@ -59,7 +59,9 @@ export function goldenSignalsDashboard(options: GoldenSignalsOptions): dashboard
       new dashboard.QueryVariableBuilder('service')
         .label('Service')
         .datasource(promDs)
-        .query(`label_values(istio_requests_total{reporter="destination", destination_workload_namespace="$namespace"}, destination_workload)`)
+        .query(
+          `label_values(istio_requests_total{reporter="destination", destination_workload_namespace="$namespace"}, destination_workload)`,
+        )
         .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
         .sort(dashboard.VariableSort.AlphabeticalAsc)
         .includeAll(true)
@@ -90,12 +92,30 @@ export function goldenSignalsDashboard(options: GoldenSignalsOptions): dashboard
     )
 
     .withRow(new dashboard.RowBuilder('Errors'))
-    .withPanel(graph('5xx share of requests', 'percentunit').min(0).withTarget(query(statusRatio(scope, '5..', RATE), '{{destination_workload}}')))
-    .withPanel(graph('4xx share of requests', 'percentunit').min(0).withTarget(query(statusRatio(scope, '4..', RATE), '{{destination_workload}}')))
+    .withPanel(
+      graph('5xx share of requests', 'percentunit')
+        .min(0)
+        .withTarget(query(statusRatio(scope, '5..', RATE), '{{destination_workload}}')),
+    )
+    .withPanel(
+      graph('4xx share of requests', 'percentunit')
+        .min(0)
+        .withTarget(query(statusRatio(scope, '4..', RATE), '{{destination_workload}}')),
+    )
 
     .withRow(new dashboard.RowBuilder('Saturation'))
-    .withPanel(graph('CPU used / CPU limit, per pod', 'percentunit').min(0).max(1).withTarget(query(cpuOfLimit(scope, RATE), '{{pod}}')))
-    .withPanel(graph('Memory working set / memory limit, per pod', 'percentunit').min(0).max(1).withTarget(query(memoryOfLimit(scope), '{{pod}}')))
+    .withPanel(
+      graph('CPU used / CPU limit, per pod', 'percentunit')
+        .min(0)
+        .max(1)
+        .withTarget(query(cpuOfLimit(scope, RATE), '{{pod}}')),
+    )
+    .withPanel(
+      graph('Memory working set / memory limit, per pod', 'percentunit')
+        .min(0)
+        .max(1)
+        .withTarget(query(memoryOfLimit(scope), '{{pod}}')),
+    )
     .withPanel(
       graph('HPA replicas: current and maximum', 'short')
         .min(0)
@@ -149,7 +169,7 @@ export function goldenSignalsDashboard(options: GoldenSignalsOptions): dashboard
           ),
       )
       .withPanel(
-        (refIds = 0, new timeseries.PanelBuilder())
+        ((refIds = 0), new timeseries.PanelBuilder())
           .title('Syncs (the push-to-pods loop)')
           .unit('short')
           .datasource(promDs)

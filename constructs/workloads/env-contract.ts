@@ -33,6 +33,10 @@ export function sharedEnvironment(config: PlatformConfig): Record<string, string
 
 /** A digest of ConfigMap data, independent of key order. */
 export function dataChecksum(data: Readonly<Record<string, string>>): string {
-  const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
+  const canonical = JSON.stringify(
+    Object.keys(data)
+      .sort()
+      .map((key) => [key, data[key]]),
+  );
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -132,9 +132,7 @@ export class Microservice extends Construct {
             envFrom: props.configMapName ? [{ configMapRef: { name: props.configMapName } }] : undefined,
             env: environmentVariables(props.env, props.secretEnv),
             resources: resourceRequirements(props.resources),
-            startupProbe: props.slowStart
-              ? { httpGet: healthCheck, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 24 }
-              : undefined,
+            startupProbe: props.slowStart ? { httpGet: healthCheck, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 24 } : undefined,
             readinessProbe: { httpGet: healthCheck, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
             livenessProbe: {
               httpGet: healthCheck,

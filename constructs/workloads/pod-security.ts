@@ -44,7 +44,10 @@ export interface WritablePath {
 
 /** Volume name for a mount path: `/var/run/postgresql` → `var-run-postgresql`. */
 export function volumeNameFor(path: string): string {
-  return path.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  return path
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .toLowerCase();
 }
 
 /** emptyDir volumes and their mounts for the paths a container writes under a read-only root. */

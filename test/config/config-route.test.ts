@@ -78,9 +78,11 @@ function alertExpressions(items: readonly KubeObject[]): string[] {
 }
 
 function runbookUrls(items: readonly KubeObject[]): string[] {
-  const groups = (named(items, 'PrometheusRule', 'titanium-alerts').spec as {
-    groups: { rules: { annotations?: Record<string, string> }[] }[];
-  }).groups;
+  const groups = (
+    named(items, 'PrometheusRule', 'titanium-alerts').spec as {
+      groups: { rules: { annotations?: Record<string, string> }[] }[];
+    }
+  ).groups;
   return groups.flatMap((g) => g.rules.flatMap((r) => (r.annotations?.runbook_url ? [r.annotations.runbook_url] : [])));
 }
 
@@ -123,7 +125,8 @@ describe('config reaches the output by one route: the PlatformConfig', () => {
     const folderApps = (items: readonly KubeObject[]) =>
       items.filter((o) => o.kind === 'Application' && sourceOf(o).path !== undefined).map(sourceOf);
     expect(folderApps(before).length).toBeGreaterThan(0);
-    for (const source of folderApps(before)) expect(source).toMatchObject({ repoURL: base.delivery.repoURL, targetRevision: base.delivery.deployBranch });
+    for (const source of folderApps(before))
+      expect(source).toMatchObject({ repoURL: base.delivery.repoURL, targetRevision: base.delivery.deployBranch });
     for (const source of folderApps(after)) {
       expect(source).toMatchObject({ repoURL: 'https://example.test/fork/titanium-platform.git', targetRevision: 'deploy-route-test' });
     }
@@ -141,7 +144,8 @@ describe('config reaches the output by one route: the PlatformConfig', () => {
   });
 
   test('secrets: the Grafana admin, the Kiali signing key and the webhook secret are read by their configured names', () => {
-    const grafana = (items: readonly KubeObject[]) => (valuesOf(items, 'kube-prometheus-stack') as GrafanaValues).grafana.admin.existingSecret;
+    const grafana = (items: readonly KubeObject[]) =>
+      (valuesOf(items, 'kube-prometheus-stack') as GrafanaValues).grafana.admin.existingSecret;
     expect(grafana(before)).toBe(base.secrets.grafanaAdmin.name);
     expect(grafana(after)).toBe('grafana-admin-route-test');
 

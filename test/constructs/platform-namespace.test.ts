@@ -3,7 +3,8 @@ import { at, one, refs, synth } from '../support/construct-harness';
 
 const props: PlatformNamespaceProps = { partOf: 'demo', version: '1.0.0', podSecurityVersion: 'v1.31' };
 
-const render = (extra: Partial<PlatformNamespaceProps> = {}) => synth((chart) => new PlatformNamespace(chart, 'shop', { ...props, ...extra }));
+const render = (extra: Partial<PlatformNamespaceProps> = {}) =>
+  synth((chart) => new PlatformNamespace(chart, 'shop', { ...props, ...extra }));
 
 describe('PlatformNamespace', () => {
   const objects = render();
@@ -32,7 +33,10 @@ describe('PlatformNamespace', () => {
       'pod-security.kubernetes.io/audit-version': 'v1.31',
     });
     const privileged = one(render({ podSecurity: 'privileged' }), 'Namespace');
-    expect(privileged.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted' });
+    expect(privileged.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'privileged',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
   });
 
   test('sidecarInjection: labelled istio-injection enabled by default; no label at all when off (not "disabled")', () => {
@@ -50,7 +54,13 @@ describe('PlatformNamespace', () => {
     expect(refs(quotaed)).toEqual(['Namespace/shop', 'ResourceQuota/shop']);
     const quota = one(quotaed, 'ResourceQuota');
     expect(quota.metadata).toMatchObject({ name: 'shop', namespace: 'shop' });
-    expect(at(quota, 'spec', 'hard')).toEqual({ 'requests.cpu': '2', 'requests.memory': '2Gi', 'limits.cpu': '4', 'limits.memory': '4Gi', pods: '20' });
+    expect(at(quota, 'spec', 'hard')).toEqual({
+      'requests.cpu': '2',
+      'requests.memory': '2Gi',
+      'limits.cpu': '4',
+      'limits.memory': '4Gi',
+      pods: '20',
+    });
   });
 
   test('exposes its name', () => {

@@ -21,7 +21,13 @@ test('the runbook exists and takes the five demo steps in order', () => {
   const steps = [...runbook.matchAll(/^## (\d)\. (.+)$/gm)].map((m) => [Number(m[1]), m[2]]);
   expect(steps.map(([n]) => n)).toEqual([1, 2, 3, 4, 5]);
   const titles = steps.map(([, title]) => String(title).toLowerCase());
-  for (const [index, words] of [['kiali', 'graph'], ['git push', 'five minutes'], ['dashboards', 'logs', 'spike'], ['404'], ['deleted pod']].entries()) {
+  for (const [index, words] of [
+    ['kiali', 'graph'],
+    ['git push', 'five minutes'],
+    ['dashboards', 'logs', 'spike'],
+    ['404'],
+    ['deleted pod'],
+  ].entries()) {
     for (const word of words) expect(titles[index]).toContain(word);
   }
 });

@@ -27,7 +27,8 @@ const haveKubectl = externalInput(
   'install any kubectl (kubernetes.io lists the packages)',
 );
 
-const CONNECTING = /The connection to the server \S+ was refused|connection refused|dial tcp|Unable to connect to the server|couldn't get current server API group list/;
+const CONNECTING =
+  /The connection to the server \S+ was refused|connection refused|dial tcp|Unable to connect to the server|couldn't get current server API group list/;
 
 (haveKubectl ? describe : describe.skip)('the kubectl commands of README.md and docs/', () => {
   const home = mkdtempSync(join(tmpdir(), 'titanium-kubectl-'));
@@ -63,7 +64,11 @@ const CONNECTING = /The connection to the server \S+ was refused|connection refu
       env: { ...process.env, KUBECONFIG: kubeconfig, HOME: home },
     });
     const refusedByKubectl = run.status !== 0 && !CONNECTING.test(run.stderr);
-    expect({ command, refusedByKubectl, stderr: refusedByKubectl ? run.stderr : '' }).toEqual({ command, refusedByKubectl: false, stderr: '' });
+    expect({ command, refusedByKubectl, stderr: refusedByKubectl ? run.stderr : '' }).toEqual({
+      command,
+      refusedByKubectl: false,
+      stderr: '',
+    });
   });
 
   test('a malformed command is told apart from an unreachable server', () => {

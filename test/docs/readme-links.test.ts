@@ -14,11 +14,13 @@ const titlesOf = new Map(pages.map((page) => [page, new Set(headings(readDoc(pag
 
 function trackedTextFiles(): string[] {
   const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
-  return listed.stdout
-    .split('\0')
-    // This file is left out: its examples of wrong references are wrong on purpose.
-    .filter((f) => /\.(ts|cjs|js|ya?ml|md|json)$|^\.ci\//.test(f) && !f.startsWith('imports/') && f !== 'package-lock.json' && f !== SELF)
-    .filter((f) => existsSync(join(ROOT, f)));
+  return (
+    listed.stdout
+      .split('\0')
+      // This file is left out: its examples of wrong references are wrong on purpose.
+      .filter((f) => /\.(ts|cjs|js|ya?ml|md|json)$|^\.ci\//.test(f) && !f.startsWith('imports/') && f !== 'package-lock.json' && f !== SELF)
+      .filter((f) => existsSync(join(ROOT, f)))
+  );
 }
 
 /** Why a link of `page` does not resolve, or undefined when it does. */
@@ -114,5 +116,9 @@ test('a link to a missing page or heading is reported', () => {
 });
 
 test('anchors follow GitHub: punctuation dropped, repeats numbered', () => {
-  expect([...anchors('# Speed (`npm run bench`)\n## A/B test\n## A/B test\n```\n# not a heading\n```\n')]).toEqual(['speed-npm-run-bench', 'ab-test', 'ab-test-1']);
+  expect([...anchors('# Speed (`npm run bench`)\n## A/B test\n## A/B test\n```\n# not a heading\n```\n')]).toEqual([
+    'speed-npm-run-bench',
+    'ab-test',
+    'ab-test-1',
+  ]);
 });

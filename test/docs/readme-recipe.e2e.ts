@@ -25,7 +25,11 @@ function copyOfProject(): string {
   }
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
   // A checkout, as a person following the recipe has: synth records the commit it renders.
-  for (const args of [['init', '--quiet'], ['add', '--all'], ['commit', '--quiet', '--message', 'the project as it is']]) {
+  for (const args of [
+    ['init', '--quiet'],
+    ['add', '--all'],
+    ['commit', '--quiet', '--message', 'the project as it is'],
+  ]) {
     const run = spawnSync('git', args, { cwd: copy, encoding: 'utf8', env: { ...process.env, ...commitIdentity(copy) } });
     if (run.status !== 0) throw new Error(`git ${args[0]} failed: ${run.stderr}`);
   }

@@ -8,7 +8,10 @@ const { name } = notification;
 const urlOf = `http://${name}:${notification.port}`;
 
 describe.each(environmentNames)('a fifth service in %s', (environment) => {
-  const config = withServices(withConfig(environment, () => ({})), notification);
+  const config = withServices(
+    withConfig(environment, () => ({})),
+    notification,
+  );
   const { manifests, findings } = renderEnvironment(config);
   const all = manifests.map((m) => m.object);
   const ns = config.environment.namespace;
@@ -40,7 +43,9 @@ describe.each(environmentNames)('a fifth service in %s', (environment) => {
     expect(JSON.stringify(container.readinessProbe)).toContain(notification.healthPath);
     expect(container.startupProbe).toBeDefined();
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'titanium-config' } }]);
-    expect(container.env).toEqual([{ name: 'INTERNAL_API_SECRET', valueFrom: { secretKeyRef: { name: 'internal-api-secret', key: 'secret' } } }]);
+    expect(container.env).toEqual([
+      { name: 'INTERNAL_API_SECRET', valueFrom: { secretKeyRef: { name: 'internal-api-secret', key: 'secret' } } },
+    ]);
     expect(pod.metadata?.annotations?.['sidecar.istio.io/proxyCPU']).toBe(config.environment.sidecar.requests.cpu);
     expect(pod.spec.serviceAccountName).toBe(name);
     const hpa = find('HorizontalPodAutoscaler').spec as { minReplicas: number; maxReplicas: number };

@@ -18,19 +18,30 @@ const available = externalInput(
 );
 
 interface RuleSpec {
-  groups: { name: string; rules: { alert?: string; record?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
+  groups: {
+    name: string;
+    rules: { alert?: string; record?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[];
+  }[];
 }
 
 const NS = 'titanium-prod';
 const rule = objects('prod').find((o) => o.kind === 'PrometheusRule')!;
 const spec = rule.spec as RuleSpec;
-const alertDefinitions = new Map(spec.groups.flatMap((g) => g.rules).filter((r) => r.alert).map((r) => [r.alert!, r]));
+const alertDefinitions = new Map(
+  spec.groups
+    .flatMap((g) => g.rules)
+    .filter((r) => r.alert)
+    .map((r) => [r.alert!, r]),
+);
 
 /** Annotations as Prometheus renders them for an alert with these labels. */
 function annotationsFor(alert: string, labels: Record<string, string>): Record<string, string> {
   const annotations = alertDefinitions.get(alert)!.annotations!;
   return Object.fromEntries(
-    Object.entries(annotations).map(([key, text]) => [key, text.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, name: string) => labels[name] ?? '')]),
+    Object.entries(annotations).map(([key, text]) => [
+      key,
+      text.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, name: string) => labels[name] ?? ''),
+    ]),
   );
 }
 
@@ -47,7 +58,8 @@ interface Case {
 }
 
 const requests = (workload: string, code: string, values: string) => ({
-  [`istio_requests_total{reporter="destination",destination_workload_namespace="${NS}",destination_workload="${workload}",response_code="${code}"}`]: values,
+  [`istio_requests_total{reporter="destination",destination_workload_namespace="${NS}",destination_workload="${workload}",response_code="${code}"}`]:
+    values,
 });
 const buckets = (workload: string, counts: Record<string, string>) =>
   Object.fromEntries(
@@ -146,7 +158,8 @@ const CASES: Case[] = [
     name: 'memory at 95 % of its limit',
     series: {
       [`container_memory_working_set_bytes{namespace="${NS}",pod="blog-service-1",container="blog-service"}`]: '255013683x30',
-      [`kube_pod_container_resource_limits{namespace="${NS}",pod="blog-service-1",container="blog-service",resource="memory"}`]: '268435456x30',
+      [`kube_pod_container_resource_limits{namespace="${NS}",pod="blog-service-1",container="blog-service",resource="memory"}`]:
+        '268435456x30',
     },
     at: '20m',
     alert: 'TitaniumContainerMemoryNearLimit',

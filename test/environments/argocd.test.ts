@@ -35,7 +35,12 @@ const wave = (o: KubeObject) => Number(o.metadata?.annotations?.['argocd.argopro
 
 /** Argo CD's glob match for project destinations: `*` stands for any run of characters. */
 function glob(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return regex.test(value);
 }
 
@@ -78,7 +83,11 @@ describe.each(environmentNames)('environment %s', (environment) => {
       const s = spec<ApplicationSpec>(app);
       expect(app.metadata?.namespace).toBe('argocd');
       expect(s.project).toBe('titanium');
-      expect(s.source).toEqual({ repoURL: config.delivery.repoURL, targetRevision: 'deploy', path: `${environment}/${app.metadata?.name}` });
+      expect(s.source).toEqual({
+        repoURL: config.delivery.repoURL,
+        targetRevision: 'deploy',
+        path: `${environment}/${app.metadata?.name}`,
+      });
       expect(s.destination.server).toBe(config.environment.cluster.server);
     }
   });
@@ -167,7 +176,9 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(project.destinations.map((d) => d.namespace).sort()).toEqual([...new Set([...renderedNamespaces, ...releaseNamespaces])].sort());
     for (const d of project.destinations) expect(d.server).toBe(config.environment.cluster.server);
     const kind = (gk: { group: string; kind: string }) => `${gk.group}/${gk.kind}`;
-    const clusterScoped = manifests.filter((m) => !m.object.metadata?.namespace).map((m) => ({ group: m.object.apiVersion.includes('/') ? m.object.apiVersion.split('/')[0] : '', kind: m.object.kind }));
+    const clusterScoped = manifests
+      .filter((m) => !m.object.metadata?.namespace)
+      .map((m) => ({ group: m.object.apiVersion.includes('/') ? m.object.apiVersion.split('/')[0] : '', kind: m.object.kind }));
     const expected = new Set([...clusterScoped, ...releases.flatMap((r) => r.chart.clusterKinds)].map(kind));
     expect(project.clusterResourceWhitelist.map(kind)).toEqual([...expected].sort());
   });

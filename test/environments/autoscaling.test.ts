@@ -34,7 +34,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
   const config = platformConfig(environment);
   const services = config.services.map((s) => s.name);
   // A service's own `autoscaling` overrides the environment's defaults field by field.
-  const expectedFor = (name: string) => ({ ...config.environment.services.autoscaling, ...config.services.find((s) => s.name === name)?.autoscaling });
+  const expectedFor = (name: string) => ({
+    ...config.environment.services.autoscaling,
+    ...config.services.find((s) => s.name === name)?.autoscaling,
+  });
 
   test('each service has an HPA on CPU with the environment settings or its own overrides', () => {
     expect(hpas.map((h) => h.metadata?.name).sort()).toEqual([...services].sort());
@@ -45,7 +48,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
       expect(spec.minReplicas).toBe(expected.minReplicas);
       expect(spec.maxReplicas).toBe(expected.maxReplicas);
       expect(spec.metrics).toEqual([
-        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expected.targetCpuUtilizationPercent } } },
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expected.targetCpuUtilizationPercent } },
+        },
       ]);
     }
   });
@@ -56,7 +62,13 @@ describe.each(environmentNames)('environment %s', (environment) => {
       const target = deployments.find((d) => d.metadata?.name === ref.name && d.metadata?.namespace === hpa.metadata?.namespace);
       expect(ref).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment' });
       expect(target).toBeDefined();
-      const spec = target!.spec as { replicas?: number; template: { metadata: { annotations: Record<string, string> }; spec: { containers: { resources?: { requests?: { cpu?: string } } }[] } } };
+      const spec = target!.spec as {
+        replicas?: number;
+        template: {
+          metadata: { annotations: Record<string, string> };
+          spec: { containers: { resources?: { requests?: { cpu?: string } } }[] };
+        };
+      };
       expect(spec.replicas).toBeUndefined();
       for (const container of spec.template.spec.containers) expect(container.resources?.requests?.cpu).toBeTruthy();
       // The injected sidecar counts in the pod's utilisation; its request comes from this annotation.
@@ -78,7 +90,7 @@ describe.each(environmentNames)('environment %s', (environment) => {
       const owner = pods.find((w) => matchesSelector(w.pod.metadata?.labels, spec.selector.matchLabels));
       expect(owner).toBeDefined();
       const hpa = hpas.find((h) => (h.spec as Hpa).scaleTargetRef.name === owner!.object.metadata?.name);
-      const minimum = hpa ? (hpa.spec as Hpa).minReplicas ?? 1 : ((owner!.object.spec as { replicas?: number }).replicas ?? 1);
+      const minimum = hpa ? ((hpa.spec as Hpa).minReplicas ?? 1) : ((owner!.object.spec as { replicas?: number }).replicas ?? 1);
       expect(allowedDisruptions(spec, minimum)).toBeGreaterThanOrEqual(1);
       expect(spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
     }
@@ -101,7 +113,11 @@ describe('the disruption arithmetic the PDB test relies on', () => {
 });
 
 test('prod scales each service between 2 and 5 replicas on 70 % CPU (platform.md)', () => {
-  expect(platformConfig('prod').environment.services.autoscaling).toEqual({ minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 70 });
+  expect(platformConfig('prod').environment.services.autoscaling).toEqual({
+    minReplicas: 2,
+    maxReplicas: 5,
+    targetCpuUtilizationPercent: 70,
+  });
 });
 
 test('local runs one replica of each service', () => {

@@ -5,10 +5,23 @@ import { environmentNames, named, objects, ofKind, podTemplate, type Container }
 import type { KubeObject } from '../../validation/manifest';
 
 const SHARED = [
-  'API_GATEWAY_URL', 'USER_SERVICE_URL', 'AUTH_SERVICE_URL', 'BLOG_SERVICE_URL',
-  'REDIS_HOST', 'REDIS_PORT', 'REDIS_DB', 'USE_POSTGRES',
-  'POSTGRES_HOST', 'POSTGRES_PORT', 'POSTGRES_DB',
-  'ENVIRONMENT', 'LOG_LEVEL', 'DEBUG_MODE', 'APP_NAME', 'APP_VERSION', 'ALLOWED_ORIGINS',
+  'API_GATEWAY_URL',
+  'USER_SERVICE_URL',
+  'AUTH_SERVICE_URL',
+  'BLOG_SERVICE_URL',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_DB',
+  'USE_POSTGRES',
+  'POSTGRES_HOST',
+  'POSTGRES_PORT',
+  'POSTGRES_DB',
+  'ENVIRONMENT',
+  'LOG_LEVEL',
+  'DEBUG_MODE',
+  'APP_NAME',
+  'APP_VERSION',
+  'ALLOWED_ORIGINS',
 ];
 
 const FROM_SECRETS: Record<string, string[]> = {
@@ -26,7 +39,11 @@ const URLS: Record<string, [string, number]> = {
 };
 
 /** What the container's process sees: envFrom ConfigMaps first, then `env` entries over them. */
-function effectiveEnv(container: Container, all: readonly KubeObject[], namespace: string): Map<string, { value?: string; secret?: string }> {
+function effectiveEnv(
+  container: Container,
+  all: readonly KubeObject[],
+  namespace: string,
+): Map<string, { value?: string; secret?: string }> {
   const env = new Map<string, { value?: string; secret?: string }>();
   for (const source of container.envFrom ?? []) {
     const name = source.configMapRef?.name;
@@ -60,7 +77,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
     });
 
     test('reads exactly its Secrets from Secrets, and no other variable from one', () => {
-      const secretVars = [...env].filter(([, v]) => v.secret).map(([k]) => k).sort();
+      const secretVars = [...env]
+        .filter(([, v]) => v.secret)
+        .map(([k]) => k)
+        .sort();
       expect(secretVars).toEqual([...FROM_SECRETS[service]].sort());
     });
 
@@ -106,7 +126,8 @@ test('environments differ in ENVIRONMENT and therefore in the config checksum', 
   const data = (env: string) => named(objects(env), 'ConfigMap', 'titanium-config').data as Record<string, string>;
   expect(data('prod').ENVIRONMENT).toBe('production');
   expect(data('local').ENVIRONMENT).toBe('local');
-  const checksum = (env: string) => podTemplate(named(objects(env), 'Deployment', 'api-gateway'))!.metadata?.annotations?.['checksum/config'];
+  const checksum = (env: string) =>
+    podTemplate(named(objects(env), 'Deployment', 'api-gateway'))!.metadata?.annotations?.['checksum/config'];
   expect(checksum('prod')).not.toBe(checksum('local'));
 });
 
@@ -125,7 +146,8 @@ describe.each(environmentNames)('addresses follow the call graph in %s', (enviro
     '%s can find %s',
     (from, to) => {
       const env = effectiveEnv(podTemplate(named(all, 'Deployment', from))!.spec.containers[0], all, config.environment.namespace);
-      for (const [variable, value] of Object.entries(addressOf(to))) expect([variable, env.get(variable)?.value]).toEqual([variable, value]);
+      for (const [variable, value] of Object.entries(addressOf(to)))
+        expect([variable, env.get(variable)?.value]).toEqual([variable, value]);
     },
   );
 });

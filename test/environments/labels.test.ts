@@ -27,13 +27,18 @@ describe.each(environmentNames)('environment %s', (environment) => {
   test('selectors of our own workloads use only app.kubernetes.io/name', () => {
     // The Istio Gateway and the scrape configs select other components' pods by their own labels.
     for (const object of all.filter((o) => !['Gateway', 'PodMonitor', 'ServiceMonitor'].includes(o.kind))) {
-      const spec = object.spec as { selector?: Record<string, unknown>; podSelector?: { matchLabels?: Record<string, string> } } | undefined;
+      const spec = object.spec as
+        { selector?: Record<string, unknown>; podSelector?: { matchLabels?: Record<string, string> } } | undefined;
       const selector = spec?.selector ?? spec?.podSelector;
       if (!selector) continue;
       const labels = (selector.matchLabels as Record<string, string> | undefined) ?? (selector as Record<string, string>);
       // An empty pod selector (namespace-wide NetworkPolicies) selects every pod on purpose.
       if (Object.keys(labels).length === 0 && object.kind === 'NetworkPolicy') continue;
-      expect([object.kind, object.metadata?.name, Object.keys(labels)]).toEqual([object.kind, object.metadata?.name, ['app.kubernetes.io/name']]);
+      expect([object.kind, object.metadata?.name, Object.keys(labels)]).toEqual([
+        object.kind,
+        object.metadata?.name,
+        ['app.kubernetes.io/name'],
+      ]);
     }
   });
 
@@ -45,7 +50,8 @@ describe.each(environmentNames)('environment %s', (environment) => {
 
   test('volumeClaimTemplates (immutable) carry no version label', () => {
     for (const statefulSet of all.filter((o) => o.kind === 'StatefulSet')) {
-      for (const claim of (statefulSet.spec as { volumeClaimTemplates: { metadata: { labels: Record<string, string> } }[] }).volumeClaimTemplates) {
+      for (const claim of (statefulSet.spec as { volumeClaimTemplates: { metadata: { labels: Record<string, string> } }[] })
+        .volumeClaimTemplates) {
         expect(claim.metadata.labels['app.kubernetes.io/version']).toBeUndefined();
       }
     }

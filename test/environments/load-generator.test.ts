@@ -83,7 +83,8 @@ describe.each(environmentNames)('environment %s', (environment) => {
     const env = Object.fromEntries((pod.spec.containers[0].env ?? []).map((e) => [e.name, e.value]));
     expect(Number(env.PEAK_RATE)).toBeGreaterThanOrEqual(10 * Number(env.RATE));
     expect(scripts['spike.js']).toContain("executor: 'ramping-arrival-rate'");
-    const length = durationSeconds(definition.spike.rampUp) + durationSeconds(definition.spike.hold) + durationSeconds(definition.spike.rampDown);
+    const length =
+      durationSeconds(definition.spike.rampUp) + durationSeconds(definition.spike.hold) + durationSeconds(definition.spike.rampDown);
     // "A few minutes": long enough for the HPAs to react (they look at one-minute CPU averages).
     expect(length).toBeGreaterThanOrEqual(180);
     expect(job.activeDeadlineSeconds).toBeGreaterThan(length);

@@ -21,7 +21,17 @@ interface Dashboard {
   templating: { list: { name: string; type: string; query?: string; includeAll?: boolean }[] };
 }
 interface PrometheusRuleSpec {
-  groups: { name: string; rules: { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
+  groups: {
+    name: string;
+    rules: {
+      alert?: string;
+      record?: string;
+      expr: string;
+      for?: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    }[];
+  }[];
 }
 
 const runbooks = readFileSync(join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
@@ -115,7 +125,8 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(slow.expr).toContain('titanium:request_errors:ratio_rate3d > 0.005 and titanium:request_errors:ratio_rate6h > 0.005');
     expect(fast.labels?.severity).toBe('critical');
     const recorded = rules.filter((r) => r.record).map((r) => r.record);
-    for (const window of ['5m', '30m', '1h', '2h', '6h', '1d', '3d']) expect(recorded).toContain(`titanium:request_errors:ratio_rate${window}`);
+    for (const window of ['5m', '30m', '1h', '2h', '6h', '1d', '3d'])
+      expect(recorded).toContain(`titanium:request_errors:ratio_rate${window}`);
   });
 
   test('the alerts the platform needs, each with a severity and a runbook that exists', () => {
@@ -147,7 +158,9 @@ describe.each(environmentNames)('environment %s', (environment) => {
     const monitors = all.filter((o) => o.kind === 'PodMonitor' || o.kind === 'ServiceMonitor');
     const inApp = monitors.filter((m) => m.metadata?.namespace === config.environment.namespace);
     expect(inApp.map((m) => m.kind)).toEqual(['PodMonitor']);
-    const [endpoint] = (inApp[0].spec as { podMetricsEndpoints: { path: string; relabelings: { targetLabel: string; replacement?: string }[] }[] }).podMetricsEndpoints;
+    const [endpoint] = (
+      inApp[0].spec as { podMetricsEndpoints: { path: string; relabelings: { targetLabel: string; replacement?: string }[] }[] }
+    ).podMetricsEndpoints;
     expect(endpoint.path).toBe('/stats/prometheus');
     expect(endpoint.relabelings.find((r) => r.targetLabel === '__address__')?.replacement).toBe('$1:15020');
     const istiod = monitors.find((m) => m.metadata?.namespace === 'istio-system') as KubeObject;
@@ -157,8 +170,13 @@ describe.each(environmentNames)('environment %s', (environment) => {
   test('the services’ own /metrics are merged into the sidecar’s (Istio reads these annotations)', () => {
     for (const service of config.services) {
       const deployment = all.find((o) => o.kind === 'Deployment' && o.metadata?.name === service.name)!;
-      const annotations = (deployment.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
-      expect(annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(service.port), 'prometheus.io/path': '/metrics' });
+      const annotations = (deployment.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata
+        .annotations;
+      expect(annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(service.port),
+        'prometheus.io/path': '/metrics',
+      });
     }
   });
 });

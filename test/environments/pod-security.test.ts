@@ -31,7 +31,13 @@ describe.each(environmentNames)('environment %s', (environment) => {
 
   test('renders every workload: each service, both data stores, the load generator and its spike', () => {
     const config = platformConfig(environment);
-    const expected = [...config.services.map((s) => s.name), config.redis.name, config.postgresql.name, config.loadGenerator.name, config.loadGenerator.spikeName];
+    const expected = [
+      ...config.services.map((s) => s.name),
+      config.redis.name,
+      config.postgresql.name,
+      config.loadGenerator.name,
+      config.loadGenerator.spikeName,
+    ];
     expect(pods.map((w) => w.object.metadata?.name).sort()).toEqual(expected.sort());
   });
 
@@ -90,7 +96,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
 
   test('writable paths are emptyDirs: /tmp for the services, /data for Redis, socket dir and /tmp for PostgreSQL', () => {
     const mounts = (name: string) =>
-      pods.find((w) => w.object.metadata?.name === name)!.pod.spec.containers[0].volumeMounts!.map((m) => m.mountPath).sort();
+      pods
+        .find((w) => w.object.metadata?.name === name)!
+        .pod.spec.containers[0].volumeMounts!.map((m) => m.mountPath)
+        .sort();
     expect(mounts('user-service')).toEqual(['/tmp']);
     expect(mounts('redis')).toEqual(['/data']);
     expect(mounts('postgresql')).toEqual(['/docker-entrypoint-initdb.d', '/tmp', '/var/lib/postgresql/data', '/var/run/postgresql']);

@@ -23,7 +23,9 @@ describe.each(environmentNames)('environment %s', (environment) => {
     const port = to.ports[0];
     const network = networkAllows(all, { from: pod(from), to: pod(to), port });
     // Only workloads of the application namespace are behind these AuthorizationPolicies.
-    const istio = to.internal ? istioAllows(all, { namespace: to.namespace, labels: to.podLabels, principal: principal(config.trustDomain, from), port }) : true;
+    const istio = to.internal
+      ? istioAllows(all, { namespace: to.namespace, labels: to.podLabels, principal: principal(config.trustDomain, from), port })
+      : true;
     return { istio, network };
   }
 
@@ -80,7 +82,9 @@ describe.each(environmentNames)('environment %s', (environment) => {
     const from = peers.get('api-gateway')!;
     const to = peers.get('user-service')!;
     expect(networkAllows(all, { from: pod(from), to: pod(to), port: 9999 })).toBe(false);
-    expect(istioAllows(all, { namespace: to.namespace, labels: to.podLabels, principal: principal(config.trustDomain, from), port: 9999 })).toBe(false);
+    expect(
+      istioAllows(all, { namespace: to.namespace, labels: to.podLabels, principal: principal(config.trustDomain, from), port: 9999 }),
+    ).toBe(false);
   });
 
   test('a workload outside the graph (a new pod with no policy of its own) reaches nothing and nobody reaches it', () => {
@@ -90,7 +94,14 @@ describe.each(environmentNames)('environment %s', (environment) => {
       if (!target.internal) continue;
       expect(networkAllows(all, { from: stranger, to: pod(target), port: target.ports[0] })).toBe(false);
       expect(networkAllows(all, { from: pod(target), to: stranger, port: 8080 })).toBe(false);
-      expect(istioAllows(all, { namespace: target.namespace, labels: target.podLabels, principal: `${config.trustDomain}/ns/${target.namespace}/sa/stranger`, port: target.ports[0] })).toBe(false);
+      expect(
+        istioAllows(all, {
+          namespace: target.namespace,
+          labels: target.podLabels,
+          principal: `${config.trustDomain}/ns/${target.namespace}/sa/stranger`,
+          port: target.ports[0],
+        }),
+      ).toBe(false);
     }
   });
 
@@ -102,8 +113,12 @@ describe.each(environmentNames)('environment %s', (environment) => {
       expect(networkAllows(all, { from: pod(source), to: dns, port: 53, protocol: 'UDP' })).toBe(true);
       expect(networkAllows(all, { from: pod(source), to: dns, port: 53, protocol: 'TCP' })).toBe(true);
       expect(networkAllows(all, { from: pod(source), to: dns, port: 9153 })).toBe(false);
-      expect(networkAllows(all, { from: pod(source), to: { namespace: 'istio-system', labels: { app: 'istiod' } }, port: 15012 })).toBe(true);
-      expect(networkAllows(all, { from: pod(source), to: { namespace: 'kube-system', labels: { component: 'kube-apiserver' } }, port: 443 })).toBe(false);
+      expect(networkAllows(all, { from: pod(source), to: { namespace: 'istio-system', labels: { app: 'istiod' } }, port: 15012 })).toBe(
+        true,
+      );
+      expect(
+        networkAllows(all, { from: pod(source), to: { namespace: 'kube-system', labels: { component: 'kube-apiserver' } }, port: 443 }),
+      ).toBe(false);
     }
   });
 
@@ -120,7 +135,9 @@ describe.each(environmentNames)('environment %s', (environment) => {
 
   test('mTLS is STRICT for the whole namespace, with no selector, port exception or TLS override', () => {
     const peerAuthentications = ofKind(all, 'PeerAuthentication');
-    expect(peerAuthentications.map((p) => [p.metadata?.namespace, p.spec])).toEqual([[config.environment.namespace, { mtls: { mode: 'STRICT' } }]]);
+    expect(peerAuthentications.map((p) => [p.metadata?.namespace, p.spec])).toEqual([
+      [config.environment.namespace, { mtls: { mode: 'STRICT' } }],
+    ]);
     for (const rule of ofKind(all, 'DestinationRule')) {
       expect((rule.spec as { trafficPolicy?: { tls?: unknown } }).trafficPolicy?.tls).toBeUndefined();
     }
@@ -130,12 +147,19 @@ describe.each(environmentNames)('environment %s', (environment) => {
     const namespace = all.find((o) => o.kind === 'Namespace' && o.metadata?.name === config.environment.namespace) as KubeObject;
     expect(namespace.metadata?.labels?.['istio-injection']).toBe('enabled');
     const portNames = (name: string) =>
-      ((all.find((o) => o.kind === 'Service' && o.metadata?.name === name)!.spec as { ports: { name: string }[] }).ports).map((p) => p.name);
+      (all.find((o) => o.kind === 'Service' && o.metadata?.name === name)!.spec as { ports: { name: string }[] }).ports.map((p) => p.name);
     expect(portNames('redis')).toEqual(['tcp-redis']);
     expect(portNames('postgresql')).toEqual(['tcp-postgresql']);
     for (const store of ['redis', 'postgresql']) {
       const p = peers.get(store)!;
-      expect(istioAllows(all, { namespace: p.namespace, labels: p.podLabels, principal: principal(config.trustDomain, peers.get('api-gateway')!), port: p.ports[0] })).toBe(false);
+      expect(
+        istioAllows(all, {
+          namespace: p.namespace,
+          labels: p.podLabels,
+          principal: principal(config.trustDomain, peers.get('api-gateway')!),
+          port: p.ports[0],
+        }),
+      ).toBe(false);
       const template = all.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata?.name === store)!;
       expect(JSON.stringify(template)).not.toContain('sidecar.istio.io/inject');
     }
@@ -152,28 +176,50 @@ describe('the evaluators', () => {
   });
 
   test('features they do not model are refused, not guessed', () => {
-    expect(() => istioAllows([policy('AuthorizationPolicy', 'n', { action: 'DENY', rules: [{ when: [{ key: 'request.headers[x]' }] }] })], request)).toThrow(
-      UnsupportedPolicyError,
-    );
-    expect(() => istioAllows([policy('AuthorizationPolicy', 'n', { rules: [{ to: [{ operation: { paths: ['/admin'] } }] }] })], request)).toThrow(
-      UnsupportedPolicyError,
-    );
+    expect(() =>
+      istioAllows([policy('AuthorizationPolicy', 'n', { action: 'DENY', rules: [{ when: [{ key: 'request.headers[x]' }] }] })], request),
+    ).toThrow(UnsupportedPolicyError);
+    expect(() =>
+      istioAllows([policy('AuthorizationPolicy', 'n', { rules: [{ to: [{ operation: { paths: ['/admin'] } }] }] })], request),
+    ).toThrow(UnsupportedPolicyError);
     const connection = { from: { namespace: 'n', labels }, to: { namespace: 'n', labels }, port: 80 };
-    expect(() => networkAllows([policy('NetworkPolicy', 'n', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })], connection)).toThrow(
-      UnsupportedPolicyError,
-    );
-    expect(() => networkAllows([policy('NetworkPolicy', 'n', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 'http' }] }] })], connection)).toThrow(
-      UnsupportedPolicyError,
-    );
+    expect(() =>
+      networkAllows(
+        [
+          policy('NetworkPolicy', 'n', {
+            podSelector: {},
+            policyTypes: ['Egress'],
+            egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }],
+          }),
+        ],
+        connection,
+      ),
+    ).toThrow(UnsupportedPolicyError);
+    expect(() =>
+      networkAllows(
+        [policy('NetworkPolicy', 'n', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 'http' }] }] })],
+        connection,
+      ),
+    ).toThrow(UnsupportedPolicyError);
   });
 
   test('no policy allows, an allow-nothing policy denies', () => {
     const request = { namespace: 'n', labels, principal: 'cluster.local/ns/n/sa/a', port: 80 };
     expect(istioAllows([], request)).toBe(true);
-    const allowNothing = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'd', namespace: 'n' }, spec: {} };
+    const allowNothing = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'd', namespace: 'n' },
+      spec: {},
+    };
     expect(istioAllows([allowNothing], request)).toBe(false);
     expect(networkAllows([], { from: { namespace: 'n', labels }, to: { namespace: 'n', labels }, port: 80 })).toBe(true);
-    const deny = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'd', namespace: 'n' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
+    const deny = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'd', namespace: 'n' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    };
     expect(networkAllows([deny], { from: { namespace: 'n', labels }, to: { namespace: 'n', labels }, port: 80 })).toBe(false);
   });
 });
@@ -183,7 +229,13 @@ describe('call-graph mistakes are config errors, all at once', () => {
     const broken = withConfig('prod', (c) => ({
       callGraph: {
         ...c.callGraph,
-        edges: [...c.callGraph.edges, { from: 'api-gateway', to: 'payment-service' }, { from: 'prometheus', to: 'istio-ingressgateway' }, { from: 'api-gateway', to: 'prometheus' }, { from: 'api-gateway', to: 'auth-service' }],
+        edges: [
+          ...c.callGraph.edges,
+          { from: 'api-gateway', to: 'payment-service' },
+          { from: 'prometheus', to: 'istio-ingressgateway' },
+          { from: 'api-gateway', to: 'prometheus' },
+          { from: 'api-gateway', to: 'auth-service' },
+        ],
       },
     }));
     const findings = checkConfig(broken, platformReleases(broken)).map((f) => `${f.field}: ${f.message}`);

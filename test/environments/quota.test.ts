@@ -28,7 +28,9 @@ test('validation/quota.ts counts what the rendered workloads ask for: pods at fu
     const hpa = hpas.find((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === object.metadata?.name);
     // A CronJob forbids overlap: one pod. Everything else at its maximum plus a surge pod.
     const pods =
-      object.kind === 'CronJob' ? 1 : (hpa ? (hpa.spec as { maxReplicas: number }).maxReplicas : (object.spec as { replicas: number }).replicas) + 1;
+      object.kind === 'CronJob'
+        ? 1
+        : (hpa ? (hpa.spec as { maxReplicas: number }).maxReplicas : (object.spec as { replicas: number }).replicas) + 1;
     const annotations = pod.metadata?.annotations ?? {};
     const sidecar = annotations['sidecar.istio.io/inject'] !== 'false';
     const perPod = {
@@ -68,7 +70,10 @@ describe('one more service in prod', () => {
     const exact = `${quotaNeeds(quotaWorkloads(today))['limits.cpu']}m`;
     const crowded = withConfig('prod', (c) => ({
       ...withExtra(c),
-      environment: { ...c.environment, resourceQuota: { ...c.environment.resourceQuota!, limits: { ...c.environment.resourceQuota!.limits, cpu: exact } } },
+      environment: {
+        ...c.environment,
+        resourceQuota: { ...c.environment.resourceQuota!, limits: { ...c.environment.resourceQuota!.limits, cpu: exact } },
+      },
     }));
     const needs = quotaNeeds(quotaWorkloads(crowded))['limits.cpu'];
     const allows = crowded.environment.resourceQuota!.limits.cpu;
@@ -89,7 +94,10 @@ describe('one more service in prod', () => {
 
   test('either way out works: raising the quota field to the need, or lowering maxReplicas', () => {
     const crowded = withConfig('prod', (c) => withExtra(c));
-    const raised = withServices(withConfig('prod', () => ({})), { ...fifthService, autoscaling: undefined });
+    const raised = withServices(
+      withConfig('prod', () => ({})),
+      { ...fifthService, autoscaling: undefined },
+    );
     expect(renderEnvironment(raised).findings.filter((f) => f.severity === 'error')).toEqual([]);
     // Each replica less is one pod's worth less of every dimension.
     const perPod = quotaWorkloads(crowded).find((w) => w.name === fifthService.name)!.perPod;
@@ -103,9 +111,15 @@ describe('one more service in prod', () => {
   });
 
   test('every dimension is checked: pods too', () => {
-    const fitting = withServices(withConfig('prod', () => ({})), fifthService);
+    const fitting = withServices(
+      withConfig('prod', () => ({})),
+      fifthService,
+    );
     const pods = quotaNeeds(quotaWorkloads(fitting)).pods;
-    const crowded = { ...fitting, environment: { ...fitting.environment, resourceQuota: { ...fitting.environment.resourceQuota!, pods: pods - 1 } } };
+    const crowded = {
+      ...fitting,
+      environment: { ...fitting.environment, resourceQuota: { ...fitting.environment.resourceQuota!, pods: pods - 1 } },
+    };
     const errors = renderEnvironment(crowded).findings.filter((f) => f.severity === 'error');
     expect(errors.map((e) => `${e.file} ${e.field}: ${e.message.slice(0, e.message.indexOf(' ('))}`)).toEqual([
       `config/environments/prod.ts resourceQuota.pods: expected the namespace's workloads at full scale to fit, got needs ${pods}, allows ${pods - 1}`,
@@ -122,7 +136,10 @@ test('needs and allowances are printed in one unit', () => {
   expect(formatNeed('limits.memory', 32 * 2 ** 30)).toBe('32Gi');
   expect(formatNeed('limits.memory', 32 * 2 ** 30 + 2 ** 20)).toBe('32769Mi');
   const tiny = withConfig('prod', (c) => ({
-    environment: { ...c.environment, resourceQuota: { ...c.environment.resourceQuota!, requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
+    environment: {
+      ...c.environment,
+      resourceQuota: { ...c.environment.resourceQuota!, requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
+    },
   }));
   const messages = renderEnvironment(tiny).findings.map((f) => f.message);
   expect(messages.find((m) => /got needs \d+m, allows 1 \(1000m\)/.test(m))).toBeDefined();

@@ -15,7 +15,8 @@ function alloyStructureProblems(text: string): string[] {
   const stack: string[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\/\/.*$/, '').replace(/"(?:[^"\\]|\\.)*"/g, '""');
-    if (/\{\s*$/.test(line) && !/^\s*([a-z_][\w.]*( "")?|[a-z_][\w.]*\s*=)\s*\{\s*$/.test(line)) problems.push(`line ${i + 1}: not a block header: ${raw.trim()}`);
+    if (/\{\s*$/.test(line) && !/^\s*([a-z_][\w.]*( "")?|[a-z_][\w.]*\s*=)\s*\{\s*$/.test(line))
+      problems.push(`line ${i + 1}: not a block header: ${raw.trim()}`);
     for (const ch of line) {
       if (ch === '{' || ch === '[') stack.push(ch);
       if (ch === '}' && stack.pop() !== '{') problems.push(`line ${i + 1}: unbalanced }`);
@@ -32,7 +33,8 @@ test('the Alloy structure check is real', () => {
 });
 
 function release(environment: string, name: string): { values: Values; spec: Values } {
-  const app = rendered(environment).manifests.find((m) => m.object.kind === 'Application' && m.object.metadata?.name === name)?.object as KubeObject;
+  const app = rendered(environment).manifests.find((m) => m.object.kind === 'Application' && m.object.metadata?.name === name)
+    ?.object as KubeObject;
   if (!app) throw new Error(`no Application ${name}`);
   const spec = app.spec as Values;
   return { values: spec.source.helm.valuesObject, spec };
@@ -59,7 +61,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
   test('the ingress gateway: NodePort 31304 for HTTP and nothing else exposed', () => {
     const { values, spec } = release(environment, 'istio-ingressgateway');
     expect(spec.source.helm.releaseName).toBe('istio-ingressgateway');
-    expect(values.service).toEqual({ type: 'NodePort', ports: [{ name: 'http2', port: 80, targetPort: 80, protocol: 'TCP', nodePort: 31304 }] });
+    expect(values.service).toEqual({
+      type: 'NodePort',
+      ports: [{ name: 'http2', port: 80, targetPort: 80, protocol: 'TCP', nodePort: 31304 }],
+    });
     expect(values.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]);
   });
 
@@ -82,7 +87,12 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(values.grafana).not.toHaveProperty('adminPassword');
     expect(values.grafana.securityContext).toMatchObject({ runAsUser: 472, runAsGroup: 472, fsGroup: 472 });
     expect(values.grafana.initChownData).toEqual({ enabled: false });
-    expect(values.grafana.sidecar.dashboards).toEqual({ enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' });
+    expect(values.grafana.sidecar.dashboards).toEqual({
+      enabled: true,
+      label: 'grafana_dashboard',
+      labelValue: '1',
+      searchNamespace: 'ALL',
+    });
     expect(values.grafana.additionalDataSources).toEqual([
       { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki.monitoring.svc.cluster.local:3100' },
     ]);
@@ -129,4 +139,3 @@ describe.each(environmentNames)('environment %s', (environment) => {
     }
   });
 });
-

@@ -47,7 +47,9 @@ describe.each(environmentNames)('environment %s', (environment) => {
       const name = host.split('.')[0];
       expect(host).toBe(`${name}.${namespace}.svc.cluster.local`);
       const service = all.find((o) => o.kind === 'Service' && o.metadata?.name === name && o.metadata?.namespace === namespace);
-      expect((service?.spec as { ports: { port: number; name: string }[] }).ports).toContainEqual(expect.objectContaining({ port: port!.number, name: 'http' }));
+      expect((service?.spec as { ports: { port: number; name: string }[] }).ports).toContainEqual(
+        expect.objectContaining({ port: port!.number, name: 'http' }),
+      );
     }
   });
 
@@ -68,7 +70,9 @@ describe.each(environmentNames)('environment %s', (environment) => {
 });
 
 test('the doubled-slash check catches the old platform’s rewrite', () => {
-  const old: HttpRoute[] = [{ name: 'auth', match: [{ uri: { prefix: '/api/auth' } }], rewrite: { uri: '/' }, route: [{ destination: { host: 'auth' } }] }];
+  const old: HttpRoute[] = [
+    { name: 'auth', match: [{ uri: { prefix: '/api/auth' } }], rewrite: { uri: '/' }, route: [{ destination: { host: 'auth' } }] },
+  ];
   expect(doubledSlashRewrites(old)).toContainEqual({ route: 'auth', request: '/api/auth/x', path: '//x' });
   expect(routeRequest(old, '/api/auth/verify')?.path).toBe('//verify');
 });
@@ -86,7 +90,12 @@ test('a route to an unknown service is a config error, reported with the others,
   const broken = withConfig('prod', (c) => ({ routes: [{ name: 'shop', match, service: 'shop-service' }, ...c.routes] }));
   const findings = checkConfig(broken, platformReleases(broken));
   expect(findings).toEqual([
-    expect.objectContaining({ rule: 'config', file: 'config/routes.ts', field: 'routes[0].service', message: expect.stringContaining("got 'shop-service'") }),
+    expect.objectContaining({
+      rule: 'config',
+      file: 'config/routes.ts',
+      field: 'routes[0].service',
+      message: expect.stringContaining("got 'shop-service'"),
+    }),
   ]);
   expect(renderEnvironment(broken).manifests).toEqual([]);
 });

@@ -23,7 +23,9 @@ describe.each(environmentNames)('environment %s', (environment) => {
     const refs = objects(environment).flatMap((o) => secretReferences(o).map((r) => ({ ...r, namespace: o.metadata?.namespace })));
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) {
-      const declared = config.externalSecrets.find((s) => s.name === ref.name && (s.namespace ?? config.environment.namespace) === ref.namespace);
+      const declared = config.externalSecrets.find(
+        (s) => s.name === ref.name && (s.namespace ?? config.environment.namespace) === ref.namespace,
+      );
       expect(declared).toBeDefined();
       for (const key of ref.keys ?? []) expect(declared!.keys).toContain(key);
     }
@@ -35,7 +37,14 @@ describe('a reference to an undeclared Secret', () => {
   const broken = withConfig('prod', (c) => ({
     services: c.services.map((s) =>
       s.name === 'user-service'
-        ? { ...s, secretEnv: { ...s.secretEnv, API_KEY: { secret: 'payment-api', key: 'token' }, POSTGRES_PASSWORD: { secret: 'postgresql-credentials', key: 'passwd' } } }
+        ? {
+            ...s,
+            secretEnv: {
+              ...s.secretEnv,
+              API_KEY: { secret: 'payment-api', key: 'token' },
+              POSTGRES_PASSWORD: { secret: 'postgresql-credentials', key: 'passwd' },
+            },
+          }
         : s,
     ),
   }));
@@ -43,20 +52,22 @@ describe('a reference to an undeclared Secret', () => {
   test('is reported with the config file and field it came from, all problems at once', () => {
     const errors = renderEnvironment(broken).findings.filter((f) => f.severity === 'error');
     expect(errors).toHaveLength(2);
-    expect(errors).toEqual(expect.arrayContaining([
-      expect.objectContaining({
-        rule: 'config',
-        file: 'config/services.ts',
-        object: 'user-service',
-        field: 'services[2].secretEnv.API_KEY.secret',
-        message:
-          "expected a Secret declared in config/secrets.ts (declared: postgresql-credentials, internal-api-secret, argocd-github-webhook, kiali-signing-key, grafana-admin), got 'payment-api'",
-      }),
-      expect.objectContaining({
-        field: 'services[2].secretEnv.POSTGRES_PASSWORD.key',
-        message: "expected a key of Secret 'postgresql-credentials' (declared: username, password), got 'passwd'",
-      }),
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          rule: 'config',
+          file: 'config/services.ts',
+          object: 'user-service',
+          field: 'services[2].secretEnv.API_KEY.secret',
+          message:
+            "expected a Secret declared in config/secrets.ts (declared: postgresql-credentials, internal-api-secret, argocd-github-webhook, kiali-signing-key, grafana-admin), got 'payment-api'",
+        }),
+        expect.objectContaining({
+          field: 'services[2].secretEnv.POSTGRES_PASSWORD.key',
+          message: "expected a key of Secret 'postgresql-credentials' (declared: username, password), got 'passwd'",
+        }),
+      ]),
+    );
   });
 
   test('in rendered YAML, the same mistake names the object, the field and the construct', () => {
@@ -91,7 +102,10 @@ describe('a reference to an undeclared Secret', () => {
 
 test('a rendered Secret with data is refused', () => {
   const findings = checkNoSecretData([
-    { file: 'x/secret-db.yaml', object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'x' }, data: { password: 'c2VjcmV0' } } },
+    {
+      file: 'x/secret-db.yaml',
+      object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'x' }, data: { password: 'c2VjcmV0' } },
+    },
   ]);
   expect(findings).toEqual([expect.objectContaining({ severity: 'error', field: 'data', object: 'Secret/x/db' })]);
 });

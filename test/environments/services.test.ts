@@ -22,23 +22,28 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(services.length).toBeGreaterThanOrEqual(6);
   });
 
-  test.each(services.map((s) => [s.metadata?.name, s] as [string, KubeObject]))('Service %s selects pods and their ports', (_name, service) => {
-    const spec = service.spec as ServiceSpec;
-    expect(spec.selector && Object.keys(spec.selector).length).toBeTruthy();
-    const selected = pods.filter(
-      (w) => w.object.metadata?.namespace === service.metadata?.namespace && matchesSelector(w.pod.metadata?.labels, spec.selector!),
-    );
-    expect(selected.length).toBeGreaterThan(0);
-    for (const port of spec.ports) {
-      for (const { pod } of selected) {
-        const containerPorts = pod.spec.containers.flatMap((c) => c.ports ?? []);
-        const target = port.targetPort ?? port.port;
-        const match =
-          typeof target === 'string' ? containerPorts.find((p) => p.name === target) : containerPorts.find((p) => p.containerPort === target);
-        expect(match).toBeDefined();
+  test.each(services.map((s) => [s.metadata?.name, s] as [string, KubeObject]))(
+    'Service %s selects pods and their ports',
+    (_name, service) => {
+      const spec = service.spec as ServiceSpec;
+      expect(spec.selector && Object.keys(spec.selector).length).toBeTruthy();
+      const selected = pods.filter(
+        (w) => w.object.metadata?.namespace === service.metadata?.namespace && matchesSelector(w.pod.metadata?.labels, spec.selector!),
+      );
+      expect(selected.length).toBeGreaterThan(0);
+      for (const port of spec.ports) {
+        for (const { pod } of selected) {
+          const containerPorts = pod.spec.containers.flatMap((c) => c.ports ?? []);
+          const target = port.targetPort ?? port.port;
+          const match =
+            typeof target === 'string'
+              ? containerPorts.find((p) => p.name === target)
+              : containerPorts.find((p) => p.containerPort === target);
+          expect(match).toBeDefined();
+        }
       }
-    }
-  });
+    },
+  );
 
   test('every Service and container port name declares its protocol', () => {
     const bad: string[] = [];
@@ -50,7 +55,8 @@ describe.each(environmentNames)('environment %s', (environment) => {
     for (const { object, pod } of pods) {
       for (const container of pod.spec.containers) {
         for (const port of container.ports ?? []) {
-          if (!port.name || !PROTOCOL_NAME.test(port.name)) bad.push(`${object.kind} ${object.metadata?.name} container port ${port.containerPort}`);
+          if (!port.name || !PROTOCOL_NAME.test(port.name))
+            bad.push(`${object.kind} ${object.metadata?.name} container port ${port.containerPort}`);
         }
       }
     }

@@ -72,7 +72,9 @@ describe('code left out of the bundles', () => {
       ...(await bundle(validate)).inputs,
       ...(await bundle('constructs/observability/golden-signals-dashboard.ts')).inputs,
     ]);
-    expect(TRIMMED.map((_, index) => [...used].some((path) => path.startsWith(`titanium-trim:${index}:`)))).toEqual(TRIMMED.map(() => true));
+    expect(TRIMMED.map((_, index) => [...used].some((path) => path.startsWith(`titanium-trim:${index}:`)))).toEqual(
+      TRIMMED.map(() => true),
+    );
     // and what they stood for is gone
     const leftOut = [...used].filter((path) => /ajv-i18n\/localize\/(de|fr)\/|uri-js|smtp-address-parser|dashboardv2/.test(path));
     expect(leftOut).toEqual([]);

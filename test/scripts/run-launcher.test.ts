@@ -95,12 +95,15 @@ describe('node scripts/run.cjs <entry>', () => {
     expect(run.stdout).toBe('');
   });
 
-  test('a type error stops the command before anything is rebuilt or run: the compiler\'s message with its hint, no stack', () => {
+  test("a type error stops the command before anything is rebuilt or run: the compiler's message with its hint, no stack", () => {
     writeFileSync(join(dir, 'main.ts'), "import { version } from './lib';\nconsole.log(version);\n");
     expect(launch(dir)).toBe('v3');
     const built = readFileSync(bundle);
     const inputs = readFileSync(join(dir, 'build', 'inputs.json'), 'utf8');
-    writeFileSync(join(dir, 'lib.ts'), "interface Info { readonly version: string }\nconst info: Info = { version: 'v4' };\nexport const version = info.verson;\n");
+    writeFileSync(
+      join(dir, 'lib.ts'),
+      "interface Info { readonly version: string }\nconst info: Info = { version: 'v4' };\nexport const version = info.verson;\n",
+    );
     const run = spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: tmpdir(), encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
@@ -119,7 +122,10 @@ describe('node scripts/run.cjs <entry>', () => {
 
   test('a file only imported for its types is an input: an edit to it is checked', () => {
     writeFileSync(join(dir, 'types.ts'), 'export interface Info { readonly version: string }\n');
-    writeFileSync(join(dir, 'lib.ts'), "import type { Info } from './types';\nconst info: Info = { version: 'v5' };\nexport const version = info.version;\n");
+    writeFileSync(
+      join(dir, 'lib.ts'),
+      "import type { Info } from './types';\nconst info: Info = { version: 'v5' };\nexport const version = info.version;\n",
+    );
     expect(launch(dir)).toBe('v5');
     writeFileSync(join(dir, 'types.ts'), 'export interface Info { readonly release: string }\n');
     const run = spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: tmpdir(), encoding: 'utf8' });
@@ -143,15 +149,21 @@ describe('node scripts/run.cjs <entry>', () => {
     writeFileSync(
       spy,
       "const M = require('node:module'); const load = M._load;\n" +
-        "M._load = function (request, ...rest) { if (/typescript|esbuild|worker_threads/.test(request)) process.stderr.write(`loaded ${request}\\n`); return load.call(this, request, ...rest); };\n",
+        'M._load = function (request, ...rest) { if (/typescript|esbuild|worker_threads/.test(request)) process.stderr.write(`loaded ${request}\\n`); return load.call(this, request, ...rest); };\n',
     );
-    const run = spawnSync(process.execPath, ['--require', spy, join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: tmpdir(), encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--require', spy, join(dir, 'scripts', 'run.cjs'), 'main'], {
+      cwd: tmpdir(),
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe('v5\n');
     // Nor after `node scripts/build.cjs` (what `npm test` runs first) rebundled the unchanged, checked tree.
     const build = spawnSync(process.execPath, [join(dir, 'scripts', 'build.cjs')], { cwd: tmpdir(), encoding: 'utf8' });
     expect(build.stderr).toBe('');
-    const again = spawnSync(process.execPath, ['--require', spy, join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: tmpdir(), encoding: 'utf8' });
+    const again = spawnSync(process.execPath, ['--require', spy, join(dir, 'scripts', 'run.cjs'), 'main'], {
+      cwd: tmpdir(),
+      encoding: 'utf8',
+    });
     expect(again.stderr).toBe('');
     expect(again.stdout).toBe('v5\n');
   });

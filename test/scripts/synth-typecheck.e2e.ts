@@ -11,7 +11,19 @@ import { ROOT } from '../support/cli';
 /** The project's sources (not its tests, build/ or output) in a temporary folder, its packages linked. */
 function projectCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'titanium-typecheck-'));
-  for (const path of ['main.ts', 'package.json', 'tsconfig.json', 'charts', 'config', 'constructs', 'imports', 'synth', 'validation', 'tooling', 'scripts']) {
+  for (const path of [
+    'main.ts',
+    'package.json',
+    'tsconfig.json',
+    'charts',
+    'config',
+    'constructs',
+    'imports',
+    'synth',
+    'validation',
+    'tooling',
+    'scripts',
+  ]) {
     cpSync(join(ROOT, path), join(dir, path), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
@@ -34,7 +46,7 @@ describe('npm run synth on a config with a misspelled field', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const synth = () => spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: dir, encoding: 'utf8' });
 
-  test('exits 1 with the compiler\'s message, its place in config/services.ts, and leaves dist/ and argocd/ as they were', () => {
+  test("exits 1 with the compiler's message, its place in config/services.ts, and leaves dist/ and argocd/ as they were", () => {
     const first = synth();
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
@@ -64,4 +76,3 @@ describe('npm run synth on a config with a misspelled field', () => {
     expect(built).toEqual(builtBefore);
   }, 180_000);
 });
-

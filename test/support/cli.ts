@@ -5,7 +5,11 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 
-export function runBuilt(script: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+export function runBuilt(
+  script: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): SpawnSyncReturns<string> {
   const path = join(ROOT, 'build', script);
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` (npm test does) before jest`);
   return spawnSync(process.execPath, [path, ...args], {

@@ -93,7 +93,9 @@ function ruleMatches(rule: AuthorizationRule, request: MeshRequest): boolean {
  */
 export function istioAllows(policies: readonly KubeObject[], request: MeshRequest, rootNamespace = 'istio-system'): boolean {
   const applicable = policies
-    .filter((p) => p.kind === 'AuthorizationPolicy' && (p.metadata?.namespace === request.namespace || p.metadata?.namespace === rootNamespace))
+    .filter(
+      (p) => p.kind === 'AuthorizationPolicy' && (p.metadata?.namespace === request.namespace || p.metadata?.namespace === rootNamespace),
+    )
     .map((p) => p.spec as AuthorizationSpec)
     .filter((spec) => selects(spec.selector, request.labels));
   const matchesAny = (action: 'ALLOW' | 'DENY') =>
@@ -145,14 +147,17 @@ function namespaceLabels(namespace: string): Labels {
 
 function peerMatches(peer: PolicyPeer, policyNamespace: string, pod: Pod): boolean {
   if (peer.ipBlock) throw new UnsupportedPolicyError('NetworkPolicy ipBlock peers (pod IPs are not modelled)');
-  const namespaceOk = peer.namespaceSelector ? selects(peer.namespaceSelector, namespaceLabels(pod.namespace)) : pod.namespace === policyNamespace;
+  const namespaceOk = peer.namespaceSelector
+    ? selects(peer.namespaceSelector, namespaceLabels(pod.namespace))
+    : pod.namespace === policyNamespace;
   return namespaceOk && selects(peer.podSelector ?? {}, pod.labels);
 }
 
 function portMatches(rule: PolicyRule, connection: ConnectionAttempt): boolean {
   if (!rule.ports?.length) return true;
   return rule.ports.some((p) => {
-    if (typeof p.port === 'string') throw new UnsupportedPolicyError(`NetworkPolicy named port "${p.port}" (container ports are not modelled)`);
+    if (typeof p.port === 'string')
+      throw new UnsupportedPolicyError(`NetworkPolicy named port "${p.port}" (container ports are not modelled)`);
     return (
       (p.protocol ?? 'TCP') === (connection.protocol ?? 'TCP') &&
       (p.port === undefined || (connection.port >= p.port && connection.port <= (p.endPort ?? p.port)))
@@ -160,7 +165,13 @@ function portMatches(rule: PolicyRule, connection: ConnectionAttempt): boolean {
   });
 }
 
-function direction(policies: readonly KubeObject[], pod: Pod, type: 'Ingress' | 'Egress', other: Pod, connection: ConnectionAttempt): boolean {
+function direction(
+  policies: readonly KubeObject[],
+  pod: Pod,
+  type: 'Ingress' | 'Egress',
+  other: Pod,
+  connection: ConnectionAttempt,
+): boolean {
   const applicable = policies
     .filter((p) => p.kind === 'NetworkPolicy' && p.metadata?.namespace === pod.namespace)
     .map((p) => p.spec as NetworkPolicySpec)

@@ -1,7 +1,9 @@
 // Parses PromQL with Prometheus' own grammar (@prometheus-io/lezer-promql), after putting sample
 // values in for Grafana's template variables.
 // The package is ESM with a CommonJS build; TypeScript's node16 resolution only sees the ESM types.
-const { parser } = require('@prometheus-io/lezer-promql') as typeof import('@prometheus-io/lezer-promql', { with: { 'resolution-mode': 'import' } });
+const { parser } = require('@prometheus-io/lezer-promql') as typeof import('@prometheus-io/lezer-promql', {
+  with: { 'resolution-mode': 'import' },
+});
 
 const GRAFANA_VARIABLES: Record<string, string> = { $__rate_interval: '5m', $namespace: 'ns', $service: 'svc' };
 

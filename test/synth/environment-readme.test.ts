@@ -24,13 +24,17 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(result.folders.map((f) => f.name).sort()).toEqual([...new Set(result.manifests.map((m) => m.path.split('/')[0]))].sort());
     for (const folder of result.folders) {
       const inFolder = result.manifests.filter((m) => m.path.startsWith(`${folder.name}/`));
-      expect(readme).toContain(`| \`${folder.name}/\` | ${folder.syncWave} | ${inFolder.length}: ${kindCounts(inFolder)} | ${folder.description} |`);
+      expect(readme).toContain(
+        `| \`${folder.name}/\` | ${folder.syncWave} | ${inFolder.length}: ${kindCounts(inFolder)} | ${folder.description} |`,
+      );
     }
   });
 
   test('lists every Helm chart Argo CD renders, with its pinned version', () => {
     for (const release of result.releases) {
-      expect(readme).toContain(`| \`${release.name}\` | ${release.syncWave} | \`${release.chart}\` ${release.version} from <${release.repoURL}> | ${release.namespace} |`);
+      expect(readme).toContain(
+        `| \`${release.name}\` | ${release.syncWave} | \`${release.chart}\` ${release.version} from <${release.repoURL}> | ${release.namespace} |`,
+      );
     }
   });
 
@@ -69,7 +73,11 @@ describe('a real change: a fifth service with a route, called by the api-gateway
     routes: [{ name: 'notify', match: { prefix: '/api/notify/' }, rewrite: '/', service: notification.name }, ...c.routes],
     callGraph: {
       ...c.callGraph,
-      edges: [...c.callGraph.edges, { from: c.callGraph.ingressGateway, to: notification.name }, { from: 'api-gateway', to: notification.name }],
+      edges: [
+        ...c.callGraph.edges,
+        { from: c.callGraph.ingressGateway, to: notification.name },
+        { from: 'api-gateway', to: notification.name },
+      ],
     },
   }));
   const result = renderEnvironment(after);
@@ -91,7 +99,8 @@ describe('a real change: a fifth service with a route, called by the api-gateway
   });
 
   test('the summary and the folder table count its objects', () => {
-    const deployments = (r: typeof result) => r.manifests.filter((m) => m.path.startsWith('titanium-prod/') && m.object.kind === 'Deployment').length;
+    const deployments = (r: typeof result) =>
+      r.manifests.filter((m) => m.path.startsWith('titanium-prod/') && m.object.kind === 'Deployment').length;
     const was = deployments(rendered('prod'));
     expect(deployments(result)).toBe(was + 1);
     const row = (summary: string) => summary.split('\n').find((line) => line.includes('dist/prod/titanium-prod/'));

@@ -22,24 +22,104 @@ test.each(environmentNames)('every object rendered for %s is written exactly as 
 
 // Scalars that a YAML 1.1 reader would turn into something else, or that need quoting or a block.
 const TRICKY_SCALARS: unknown[] = [
-  'on', 'off', 'yes', 'No', 'y', 'n', 'true', 'NULL', '~', '', ' ', 'a ', ' a', 'a  b',
-  '1:20', '8080', '0755', '1.0.0', '1e3', '0x1F', '.inf', '-', '- a', '? x', '@at', '#hash', 'a #b', 'a: b', 'a:',
-  'http://x:80/path', 'image:1.2.3', 'cpu=500m', '[x]', '{x}', 'a, b', '"quoted"', "it's", '*alias', '&anchor', '!tag', '%pct',
-  '|', '>', 'multi\nline', 'trailing newline\n', 'two\n\nblank lines\n\n', '  indented\nfirst', 'tab\there', 'ünïcode',
-  '/dev/stdout', '/', '//x', '/a b', '/a #b', '/a:', '500m', '2Gi', '15s', '7d', '24h', '0m', '01s', '1.5h', '1e3s', '10Mi ',
-  'e1', 'E54', 'e+1', 'e-12', 'e', 'ex1', 'k'.repeat(1100),
-  'x'.repeat(200), `${'word '.repeat(40)}end`,
-  0, -1, 42, 0.5, -0, 1e21, 1.5e-7, Number.MAX_SAFE_INTEGER + 2, true, false, null,
+  'on',
+  'off',
+  'yes',
+  'No',
+  'y',
+  'n',
+  'true',
+  'NULL',
+  '~',
+  '',
+  ' ',
+  'a ',
+  ' a',
+  'a  b',
+  '1:20',
+  '8080',
+  '0755',
+  '1.0.0',
+  '1e3',
+  '0x1F',
+  '.inf',
+  '-',
+  '- a',
+  '? x',
+  '@at',
+  '#hash',
+  'a #b',
+  'a: b',
+  'a:',
+  'http://x:80/path',
+  'image:1.2.3',
+  'cpu=500m',
+  '[x]',
+  '{x}',
+  'a, b',
+  '"quoted"',
+  "it's",
+  '*alias',
+  '&anchor',
+  '!tag',
+  '%pct',
+  '|',
+  '>',
+  'multi\nline',
+  'trailing newline\n',
+  'two\n\nblank lines\n\n',
+  '  indented\nfirst',
+  'tab\there',
+  'ünïcode',
+  '/dev/stdout',
+  '/',
+  '//x',
+  '/a b',
+  '/a #b',
+  '/a:',
+  '500m',
+  '2Gi',
+  '15s',
+  '7d',
+  '24h',
+  '0m',
+  '01s',
+  '1.5h',
+  '1e3s',
+  '10Mi ',
+  'e1',
+  'E54',
+  'e+1',
+  'e-12',
+  'e',
+  'ex1',
+  'k'.repeat(1100),
+  'x'.repeat(200),
+  `${'word '.repeat(40)}end`,
+  0,
+  -1,
+  42,
+  0.5,
+  -0,
+  1e21,
+  1.5e-7,
+  Number.MAX_SAFE_INTEGER + 2,
+  true,
+  false,
+  null,
 ];
 
-test.each(TRICKY_SCALARS.map((scalar) => [JSON.stringify(scalar), scalar]))('scalar %s is written as the yaml package writes it, in every position', (_, scalar) => {
-  expectSameAsYamlPackage({ key: scalar });
-  expectSameAsYamlPackage({ outer: { inner: scalar, after: 1 } });
-  expectSameAsYamlPackage({ list: [scalar, 'next'] });
-  expectSameAsYamlPackage({ list: [{ name: scalar, value: scalar }] });
-  expectSameAsYamlPackage([[scalar]]);
-  if (typeof scalar === 'string') expectSameAsYamlPackage({ [scalar]: 'value', nested: { [scalar]: { [scalar]: 1 } } });
-});
+test.each(TRICKY_SCALARS.map((scalar) => [JSON.stringify(scalar), scalar]))(
+  'scalar %s is written as the yaml package writes it, in every position',
+  (_, scalar) => {
+    expectSameAsYamlPackage({ key: scalar });
+    expectSameAsYamlPackage({ outer: { inner: scalar, after: 1 } });
+    expectSameAsYamlPackage({ list: [scalar, 'next'] });
+    expectSameAsYamlPackage({ list: [{ name: scalar, value: scalar }] });
+    expectSameAsYamlPackage([[scalar]]);
+    if (typeof scalar === 'string') expectSameAsYamlPackage({ [scalar]: 'value', nested: { [scalar]: { [scalar]: 1 } } });
+  },
+);
 
 test('collections: empty, nested, sequences of sequences, undefined entries', () => {
   expectSameAsYamlPackage({});
@@ -71,14 +151,53 @@ function generator(seed: number) {
     return state / 2147483648;
   };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-  const pieces = ['a', 'Z', 'e', 'E', 'y', 'n', 'on', 'true', 'null', '0', '1', '9', '.', '-', '+', '_', ':', ' ', '#', '/', '@', '=', ',', '[', '{', '"', "'", '\n', '\t', '~', '*', '&', '!', '%', '|', '>', 'ü'];
+  const pieces = [
+    'a',
+    'Z',
+    'e',
+    'E',
+    'y',
+    'n',
+    'on',
+    'true',
+    'null',
+    '0',
+    '1',
+    '9',
+    '.',
+    '-',
+    '+',
+    '_',
+    ':',
+    ' ',
+    '#',
+    '/',
+    '@',
+    '=',
+    ',',
+    '[',
+    '{',
+    '"',
+    "'",
+    '\n',
+    '\t',
+    '~',
+    '*',
+    '&',
+    '!',
+    '%',
+    '|',
+    '>',
+    'ü',
+  ];
   // Half the strings are short and nearly plain, where the fast path decides alone.
   const near = ['a', 'e', 'E', 'y', 'n', 'O', '0', '1', '9', '.', '-', '+', '_', ':', '/'];
   const string = () =>
     next() < 0.5
       ? Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(near)).join('')
       : Array.from({ length: Math.floor(next() * 6) }, () => pick(pieces)).join('');
-  const scalar = (): unknown => pick([string, string, string, () => Math.floor(next() * 2000) - 1000, () => next() * 10, () => next() < 0.5, () => null])();
+  const scalar = (): unknown =>
+    pick([string, string, string, () => Math.floor(next() * 2000) - 1000, () => next() * 10, () => next() < 0.5, () => null])();
   const node = (depth: number): unknown => {
     if (depth > 3 || next() < 0.35) return scalar();
     if (next() < 0.5) return Array.from({ length: Math.floor(next() * 4) }, () => node(depth + 1));

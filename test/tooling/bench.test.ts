@@ -27,7 +27,11 @@ test('the schedule alternates direction so no command always follows the same on
 
 test('the kustomization lists every file, sorted, as a resource', () => {
   const text = kustomizationListing(['b/x.yaml', 'a/y.yaml']);
-  expect(parse(text)).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['a/y.yaml', 'b/x.yaml'] });
+  expect(parse(text)).toEqual({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: ['a/y.yaml', 'b/x.yaml'],
+  });
 });
 
 test('the report gives medians, ratios to the baseline and the verdict', () => {
@@ -56,29 +60,37 @@ test('the start-up breakdown: what npm and Node cost before synth runs, and what
     'The 2.5× budget (0.500 s) leaves 0.100 s for loading, rendering, validating, asking git and writing; they take 0.300 s.',
   ]);
   // start-up alone over the budget leaves nothing, not a negative time
-  expect(startUpBreakdown({ npmRun: 0.7, script: 0.4, nodeStart: 0.1, baseline: 0.1, baselineLabel: 'k', budget: 2 })[1]).toContain('leaves 0.000 s');
+  expect(startUpBreakdown({ npmRun: 0.7, script: 0.4, nodeStart: 0.1, baseline: 0.1, baselineLabel: 'k', budget: 2 })[1]).toContain(
+    'leaves 0.000 s',
+  );
 });
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 if (!kubectl) console.warn('npm run bench not exercised: no kubectl on this machine');
 
-(kubectl ? test : test.skip)('one round of npm run bench measures all four commands on the same objects', () => {
-  const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '1', '--rebuilds', '0', '--budget', '1000'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-  });
-  expect(run.stderr).toBe('');
-  expect(run.status).toBe(0);
-  expect(run.stdout).toMatch(/^\d+ objects, 1 alternating runs each/);
-  expect(run.stdout).toMatch(/^\| `npm run synth` \| \d\.\d{3} \|/m);
-  expect(run.stdout).toMatch(/^\| `node scripts\/run\.cjs main` \(what npm runs\) \| \d\.\d{3} \|/m);
-  expect(run.stdout).toMatch(/^\| `kubectl kustomize` \| \d\.\d{3} \| .* \| 1\.00× \|$/m);
-  expect(run.stdout).toMatch(/^\| `node -e 0` \(Node start-up\) \| \d\.\d{3} \|/m);
-  expect(run.stdout).toMatch(/^Before synth does anything: npm -?\d\.\d{3} s \+ Node \d\.\d{3} s = /m);
-  expect(run.stdout).toMatch(/^`npm run synth`: \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m);
-  expect(run.stdout).toMatch(/^`node scripts\/run\.cjs main` \(what npm runs\): \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m);
-}, 60_000);
+(kubectl ? test : test.skip)(
+  'one round of npm run bench measures all four commands on the same objects',
+  () => {
+    const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '1', '--rebuilds', '0', '--budget', '1000'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ objects, 1 alternating runs each/);
+    expect(run.stdout).toMatch(/^\| `npm run synth` \| \d\.\d{3} \|/m);
+    expect(run.stdout).toMatch(/^\| `node scripts\/run\.cjs main` \(what npm runs\) \| \d\.\d{3} \|/m);
+    expect(run.stdout).toMatch(/^\| `kubectl kustomize` \| \d\.\d{3} \| .* \| 1\.00× \|$/m);
+    expect(run.stdout).toMatch(/^\| `node -e 0` \(Node start-up\) \| \d\.\d{3} \|/m);
+    expect(run.stdout).toMatch(/^Before synth does anything: npm -?\d\.\d{3} s \+ Node \d\.\d{3} s = /m);
+    expect(run.stdout).toMatch(/^`npm run synth`: \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m);
+    expect(run.stdout).toMatch(
+      /^`node scripts\/run\.cjs main` \(what npm runs\): \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m,
+    );
+  },
+  60_000,
+);
 
 test('bad options are refused before anything runs', () => {
   const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '0'], { cwd: ROOT, encoding: 'utf8' });
@@ -88,7 +100,13 @@ test('bad options are refused before anything runs', () => {
 
 test('options: the synth bench by default, --tests once against 60 s unless told otherwise', () => {
   expect(benchOptions({})).toEqual({ mode: 'synth', runs: 7, env: 'prod', budget: 2.5, rebuilds: 3 });
-  expect(benchOptions({ runs: '3', env: 'dev', budget: '2', rebuilds: '0' })).toEqual({ mode: 'synth', runs: 3, env: 'dev', budget: 2, rebuilds: 0 });
+  expect(benchOptions({ runs: '3', env: 'dev', budget: '2', rebuilds: '0' })).toEqual({
+    mode: 'synth',
+    runs: 3,
+    env: 'dev',
+    budget: 2,
+    rebuilds: 0,
+  });
   expect(TESTS_BUDGET_SECONDS).toBe(60);
   expect(benchOptions({ tests: true })).toEqual({ mode: 'tests', runs: 1, budget: 60 });
   expect(benchOptions({ tests: true, runs: '3', budget: '90' })).toEqual({ mode: 'tests', runs: 3, budget: 90 });
@@ -98,7 +116,9 @@ test('options: what does not fit is refused with the reason', () => {
   expect(benchOptions({ tests: true, runs: '0' })).toEqual({ error: '--runs must be a whole number ≥ 1' });
   expect(benchOptions({ tests: true, runs: '1.5' })).toEqual({ error: '--runs must be a whole number ≥ 1' });
   expect(benchOptions({ tests: true, budget: '-1' })).toEqual({ error: '--budget (seconds, with --tests) must be > 0' });
-  expect(benchOptions({ tests: true, env: 'dev', rebuilds: '1' })).toEqual({ error: '--env and --rebuilds only apply to the synth bench, not to --tests' });
+  expect(benchOptions({ tests: true, env: 'dev', rebuilds: '1' })).toEqual({
+    error: '--env and --rebuilds only apply to the synth bench, not to --tests',
+  });
   expect(benchOptions({ rebuilds: '-1' })).toEqual({ error: '--runs must be a whole number ≥ 1, --rebuilds ≥ 0 and --budget > 0' });
 });
 

@@ -34,7 +34,13 @@ describe('the plan of the real gate job', () => {
       if (step.uses !== undefined) {
         expect(planned).toEqual({ kind: 'skip', name: step.name ?? step.uses.split('@')[0], reason: `uses ${step.uses}` });
       } else {
-        expect(planned).toMatchObject({ kind: 'run', name: step.name ?? step.run!.trim().split('\n')[0], script: step.run, env: step.env ?? {}, shell: 'bash' });
+        expect(planned).toMatchObject({
+          kind: 'run',
+          name: step.name ?? step.run!.trim().split('\n')[0],
+          script: step.run,
+          env: step.env ?? {},
+          shell: 'bash',
+        });
       }
     });
     // sanity: the suite and the render are among them, the suite strict
@@ -50,15 +56,21 @@ describe('the plan of the real gate job', () => {
   });
 });
 
-test('a job whose own if: is false at the inputs\' defaults runs nothing', () => {
-  const workflow = 'on: {workflow_call: {inputs: {e2e: {type: boolean, default: false}}}}\njobs:\n  e2e:\n    if: ${{ inputs.e2e }}\n    steps:\n      - run: npm test\n';
+test("a job whose own if: is false at the inputs' defaults runs nothing", () => {
+  const workflow =
+    'on: {workflow_call: {inputs: {e2e: {type: boolean, default: false}}}}\njobs:\n  e2e:\n    if: ${{ inputs.e2e }}\n    steps:\n      - run: npm test\n';
   expect(planJob(workflow, KNOWN).steps).toEqual([{ kind: 'skip', name: 'npm test', reason: "the job's if: ${{ inputs.e2e }} is false" }]);
   expect(planJob(workflow.replace('default: false', 'default: true'), KNOWN).steps[0].kind).toBe('run');
 });
 
 test('from this shell: PATH without what npm run puts in front, the CRD mirror made absolute, nothing else', () => {
   const passed = passedOn(
-    { PATH: ['/repo/node_modules/.bin', '/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin', '/usr/bin'].join(':'), TITANIUM_CRDS_MIRROR: '../shared/crds', INIT_CWD: '/work/main', SECRET: 'x' },
+    {
+      PATH: ['/repo/node_modules/.bin', '/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin', '/usr/bin'].join(':'),
+      TITANIUM_CRDS_MIRROR: '../shared/crds',
+      INIT_CWD: '/work/main',
+      SECRET: 'x',
+    },
     '/elsewhere',
   );
   expect(passed).toEqual({ PATH: '/usr/bin', TITANIUM_CRDS_MIRROR: '/work/shared/crds' });
@@ -67,12 +79,22 @@ test('from this shell: PATH without what npm run puts in front, the CRD mirror m
 
 describe('expressions', () => {
   test('known ones are substituted, unknown ones reported', () => {
-    expect(substitute('a ${{ runner.temp }}/x ${{inputs.ref}}', { 'runner.temp': '/t', 'inputs.ref': '' })).toEqual({ text: 'a /t/x ', unknown: [] });
+    expect(substitute('a ${{ runner.temp }}/x ${{inputs.ref}}', { 'runner.temp': '/t', 'inputs.ref': '' })).toEqual({
+      text: 'a /t/x ',
+      unknown: [],
+    });
     expect(substitute('${{ secrets.TOKEN }}', {})).toEqual({ text: '${{ secrets.TOKEN }}', unknown: ['${{ secrets.TOKEN }}'] });
   });
 
   test('if: the status functions, given that every earlier step succeeded', () => {
-    expect([undefined, true, 'success()', '${{ always() }}', '${{ !cancelled() }}', '!failure()'].map(evaluateIf)).toEqual([true, true, true, true, true, true]);
+    expect([undefined, true, 'success()', '${{ always() }}', '${{ !cancelled() }}', '!failure()'].map(evaluateIf)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect([false, 'failure()', '${{ cancelled() }}', '!success()'].map(evaluateIf)).toEqual([false, false, false, false]);
     expect(evaluateIf("${{ github.ref == 'refs/heads/main' }}")).toBeUndefined();
   });
@@ -88,13 +110,21 @@ describe('expressions', () => {
       '      - run: echo "$LEVEL"',
       '        env: {LEVEL: step}',
       '      - {name: secret, run: echo x, env: {T: "${{ secrets.T }}"}}',
-      "      - {name: main only, if: \"github.ref == 'refs/heads/main'\", run: echo x}",
+      '      - {name: main only, if: "github.ref == \'refs/heads/main\'", run: echo x}',
       '      - {name: on failure, if: failure(), run: echo x}',
       '      - {name: pwsh, shell: pwsh, run: echo x}',
       '      - {name: in a folder, working-directory: "${{ runner.temp }}/d", run: echo x, continue-on-error: true}',
     ].join('\n');
     const { steps } = planJob(workflow, KNOWN);
-    expect(steps[0]).toEqual({ kind: 'run', name: 'echo "$LEVEL"', script: 'echo "$LEVEL"', env: { LEVEL: 'step', SHARED: 'w', REF: 'main' }, shell: 'bash', workingDirectory: undefined, continueOnError: false });
+    expect(steps[0]).toEqual({
+      kind: 'run',
+      name: 'echo "$LEVEL"',
+      script: 'echo "$LEVEL"',
+      env: { LEVEL: 'step', SHARED: 'w', REF: 'main' },
+      shell: 'bash',
+      workingDirectory: undefined,
+      continueOnError: false,
+    });
     expect(steps.slice(1, 5)).toEqual([
       { kind: 'skip', name: 'secret', reason: 'needs ${{ secrets.T }}, not known locally' },
       { kind: 'skip', name: 'main only', reason: "if: github.ref == 'refs/heads/main' cannot be evaluated locally" },
@@ -139,10 +169,23 @@ describe('a run on a repository of its own', () => {
     mkdirSync(join(repo, '.github', 'workflows'), { recursive: true });
     writeFileSync(
       join(repo, '.github', 'workflows', 'gate.yml'),
-      ['on: {workflow_call: {inputs: {ref: {type: string, default: ""}}}}', 'jobs:', '  verify:', '    runs-on: ubuntu-24.04', '    env: {JOB_LEVEL: job}', '    steps:', ...steps.map((s) => `      ${s}`), ''].join('\n'),
+      [
+        'on: {workflow_call: {inputs: {ref: {type: string, default: ""}}}}',
+        'jobs:',
+        '  verify:',
+        '    runs-on: ubuntu-24.04',
+        '    env: {JOB_LEVEL: job}',
+        '    steps:',
+        ...steps.map((s) => `      ${s}`),
+        '',
+      ].join('\n'),
     );
     writeFileSync(join(repo, 'committed.txt'), 'in HEAD\n');
-    for (const args of [['init', '-q'], ['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'fake']]) {
+    for (const args of [
+      ['init', '-q'],
+      ['add', '.'],
+      ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'fake'],
+    ]) {
       expect(spawnSync('git', args, { cwd: repo }).status).toBe(0);
     }
     writeFileSync(join(repo, 'committed.txt'), 'edited, not committed\n');
@@ -150,7 +193,9 @@ describe('a run on a repository of its own', () => {
   }
 
   const ciLocal = (repo: string, args: string[] = []) =>
-    runBuilt('scripts/ci-local.js', ['--repo', repo, ...args], { env: { TITANIUM_CRDS_MIRROR: '', HOME: process.env.HOME, CI: '', GITHUB_ACTIONS: '' } });
+    runBuilt('scripts/ci-local.js', ['--repo', repo, ...args], {
+      env: { TITANIUM_CRDS_MIRROR: '', HOME: process.env.HOME, CI: '', GITHUB_ACTIONS: '' },
+    });
 
   test('runs the run steps in order in a clean clone of HEAD, lists uses steps as skipped, times each, and cleans up', () => {
     const repo = repository([
@@ -176,7 +221,15 @@ describe('a run on a repository of its own', () => {
     expect(run.status).toBe(0);
     const out = run.stdout;
     expect(out).toContain('has uncommitted changes: the clone has HEAD');
-    const order = ['── skipped: actions/checkout (uses actions/checkout@', 'first job', 'clone at ', '── skipped: Upload (uses github/codeql-action', 'tool ran', 'ref=[]', '── true'];
+    const order = [
+      '── skipped: actions/checkout (uses actions/checkout@',
+      'first job',
+      'clone at ',
+      '── skipped: Upload (uses github/codeql-action',
+      'tool ran',
+      'ref=[]',
+      '── true',
+    ];
     const positions = order.map((text) => out.indexOf(text));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);

@@ -8,7 +8,17 @@ import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ChecksumMismatch, CRD_LOCK, crdCacheDir, crdCandidates, crdFolderProblems, fetchCrds, findCrds, sha256, type CrdFile } from '../../tooling/crds';
+import {
+  ChecksumMismatch,
+  CRD_LOCK,
+  crdCacheDir,
+  crdCandidates,
+  crdFolderProblems,
+  fetchCrds,
+  findCrds,
+  sha256,
+  type CrdFile,
+} from '../../tooling/crds';
 import { ROOT } from '../support/cli';
 
 const SHARED = join(ROOT, '..', 'shared', 'crds');
@@ -19,7 +29,8 @@ const sharedPresent = (() => {
     return false;
   }
 })();
-if (!sharedPresent) console.warn(`the pinned checksums were not compared with ${SHARED}: it is missing (the other tests here use files of their own)`);
+if (!sharedPresent)
+  console.warn(`the pinned checksums were not compared with ${SHARED}: it is missing (the other tests here use files of their own)`);
 
 const work = mkdtempSync(join(tmpdir(), 'titanium-crds-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -102,7 +113,9 @@ describe('looking up a CRD folder', () => {
 
     const altered = filled(contents);
     writeFileSync(join(altered, 'a.yaml'), `${contents.get('a.yaml')} `);
-    expect(crdFolderProblems(altered, files)).toEqual([expect.stringMatching(/^a\.yaml has sha256 [0-9a-f]{64}, tooling\/crds\.lock\.json pins /)]);
+    expect(crdFolderProblems(altered, files)).toEqual([
+      expect.stringMatching(/^a\.yaml has sha256 [0-9a-f]{64}, tooling\/crds\.lock\.json pins /),
+    ]);
 
     const extra = filled(contents);
     writeFileSync(join(extra, 'c.yml'), 'kind: CustomResourceDefinition\n');
@@ -125,7 +138,9 @@ describe('looking up a CRD folder', () => {
     );
     expect(lookup.found).toEqual({ source: 'second', dir: good });
     expect(lookup.rejected).toEqual([{ source: 'first', dir: short, problems: ['b.yaml is missing'] }]);
-    expect(findCrds([{ source: 'only', dir: short }], files)).toEqual({ rejected: [{ source: 'only', dir: short, problems: ['b.yaml is missing'] }] });
+    expect(findCrds([{ source: 'only', dir: short }], files)).toEqual({
+      rejected: [{ source: 'only', dir: short, problems: ['b.yaml is missing'] }],
+    });
   });
 });
 
@@ -155,13 +170,17 @@ describe('fetching', () => {
 
   test('a download with other bytes than pinned is refused and nothing is written', async () => {
     const { contents } = fakeLock();
-    const { base, server } = await serve((path) => (path.endsWith('b.yaml') ? 'kind: Something else\n' : contents.get(path.split('/').pop()!)));
+    const { base, server } = await serve((path) =>
+      path.endsWith('b.yaml') ? 'kind: Something else\n' : contents.get(path.split('/').pop()!),
+    );
     try {
       const { files } = fakeLock(`${base}/upstream`);
       const out = folder();
       const fetching = fetchCrds({ out, files });
       await expect(fetching).rejects.toBeInstanceOf(ChecksumMismatch);
-      await expect(fetching).rejects.toThrow(/^b\.yaml from http:\/\/127\.0\.0\.1:\d+\/upstream\/tag\/b\.yaml has sha256 [0-9a-f]{64}, tooling\/crds\.lock\.json pins [0-9a-f]{64}: not written\./);
+      await expect(fetching).rejects.toThrow(
+        /^b\.yaml from http:\/\/127\.0\.0\.1:\d+\/upstream\/tag\/b\.yaml has sha256 [0-9a-f]{64}, tooling\/crds\.lock\.json pins [0-9a-f]{64}: not written\./,
+      );
       expect(readdirSync(out)).toEqual(['a.yaml']);
     } finally {
       await close(server);
@@ -172,7 +191,9 @@ describe('fetching', () => {
     const { base, server } = await serve(() => undefined);
     try {
       const { files } = fakeLock(`${base}/upstream`);
-      await expect(fetchCrds({ out: folder(), files })).rejects.toThrow(`could not download ${base}/upstream/tag/a.yaml: HTTP 404 Not Found`);
+      await expect(fetchCrds({ out: folder(), files })).rejects.toThrow(
+        `could not download ${base}/upstream/tag/a.yaml: HTTP 404 Not Found`,
+      );
     } finally {
       await close(server);
     }
@@ -191,7 +212,9 @@ describe('fetching', () => {
     expect((await fetchCrds({ out, files, mirror: filled(contents) })).downloaded).toEqual(['a.yaml', 'b.yaml']);
     expect(crdFolderProblems(out, files)).toEqual([]);
     const empty = folder();
-    await expect(fetchCrds({ out: folder(), files, mirror: empty })).rejects.toThrow(`a.yaml is not in the mirror folder ${empty}: expected ${join(empty, 'a.yaml')}`);
+    await expect(fetchCrds({ out: folder(), files, mirror: empty })).rejects.toThrow(
+      `a.yaml is not in the mirror folder ${empty}: expected ${join(empty, 'a.yaml')}`,
+    );
   });
 
   /** `npm run fetch:crds` as built; asynchronous, so the server in this process can answer it. */
@@ -215,26 +238,36 @@ describe('fetching', () => {
       const out = folder();
       const run = await fetchCommand(['--out', out, '--mirror', base]);
       expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`^error   ${CRD_LOCK.files[0].file} from ${base}/${CRD_LOCK.files[0].file} has sha256 [0-9a-f]{64}, tooling/crds\\.lock\\.json pins ${CRD_LOCK.files[0].sha256}: not written\\.`));
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^error   ${CRD_LOCK.files[0].file} from ${base}/${CRD_LOCK.files[0].file} has sha256 [0-9a-f]{64}, tooling/crds\\.lock\\.json pins ${CRD_LOCK.files[0].sha256}: not written\\.`,
+        ),
+      );
       expect(readdirSync(out)).toEqual([]);
     } finally {
       await close(server);
     }
   });
 
-  (sharedPresent ? test : test.skip)('the command fills the cache from a mirror serving the upstream files, and prints the folder', async () => {
-    const { base, server } = await serve((path) => readFileSync(join(SHARED, path.slice(1))).toString());
-    try {
-      const home = folder();
-      const run = await fetchCommand([], { HOME: home, XDG_CACHE_HOME: '', TITANIUM_CRDS_MIRROR: base });
-      expect(run.stderr).toBe('');
-      expect(run.status).toBe(0);
-      const cache = crdCacheDir({ HOME: home });
-      expect(run.stdout.trimEnd().split('\n').pop()).toBe(cache);
-      expect(run.stdout).toContain(`${CRD_LOCK.files.length} CRD files (${CRD_LOCK.version}) checked: ${CRD_LOCK.files.length} fetched, 0 already there`);
-      expect(crdFolderProblems(cache)).toEqual([]);
-    } finally {
-      await close(server);
-    }
-  }, 30_000);
+  (sharedPresent ? test : test.skip)(
+    'the command fills the cache from a mirror serving the upstream files, and prints the folder',
+    async () => {
+      const { base, server } = await serve((path) => readFileSync(join(SHARED, path.slice(1))).toString());
+      try {
+        const home = folder();
+        const run = await fetchCommand([], { HOME: home, XDG_CACHE_HOME: '', TITANIUM_CRDS_MIRROR: base });
+        expect(run.stderr).toBe('');
+        expect(run.status).toBe(0);
+        const cache = crdCacheDir({ HOME: home });
+        expect(run.stdout.trimEnd().split('\n').pop()).toBe(cache);
+        expect(run.stdout).toContain(
+          `${CRD_LOCK.files.length} CRD files (${CRD_LOCK.version}) checked: ${CRD_LOCK.files.length} fetched, 0 already there`,
+        );
+        expect(crdFolderProblems(cache)).toEqual([]);
+      } finally {
+        await close(server);
+      }
+    },
+    30_000,
+  );
 });

@@ -83,8 +83,19 @@ test('added and removed objects, in text and Markdown', () => {
 });
 
 test('list items with names compare by name, so an inserted env var is one change', () => {
-  const before = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] };
-  const after = { env: [{ name: 'A', value: '1' }, { name: 'NEW', value: 'x' }, { name: 'B', value: '2' }] };
+  const before = {
+    env: [
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+    ],
+  };
+  const after = {
+    env: [
+      { name: 'A', value: '1' },
+      { name: 'NEW', value: 'x' },
+      { name: 'B', value: '2' },
+    ],
+  };
   expect(fieldChanges(before, after)).toEqual([{ path: 'env[NEW]', before: undefined, after: { name: 'NEW', value: 'x' } }]);
   expect(fieldChanges({ a: [1, 2] }, { a: [1, 3] })).toEqual([{ path: 'a[1]', before: 2, after: 3 }]);
   expect(fieldChanges({ a: [1] }, { a: [1, 2] })).toEqual([{ path: 'a', before: [1], after: [1, 2] }]);
@@ -95,7 +106,13 @@ describe('npm run diff', () => {
     const copy = deployRepository();
     rmSync(join(copy, 'prod', 'titanium-prod', 'service-redis.yaml'));
     const deployment = join(copy, 'prod', 'titanium-prod', 'deployment-user-service.yaml');
-    writeFileSync(deployment, manifestYaml({ file: '', object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'user-service', namespace: 'titanium-prod' } } }));
+    writeFileSync(
+      deployment,
+      manifestYaml({
+        file: '',
+        object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'user-service', namespace: 'titanium-prod' } },
+      }),
+    );
     git(['commit', '--quiet', '-am', 'older render'], { cwd: copy, env: IDENTITY });
     const run = runBuilt('scripts/diff.js', ['--env', 'prod', '--base', 'deploy'], { cwd: copy });
     expect(run.status).toBe(0);
@@ -138,7 +155,7 @@ describe('npm run diff: which environments, against what', () => {
   publish({ repository: f.source, remote: 'origin', branch: 'deploy', environment: 'prod', distDir: f.dist });
   git(['fetch', '--quiet', 'origin'], { cwd: f.source });
 
-  test('without --env it covers synth\'s and publish\'s default environment: after publishing prod, no changes', () => {
+  test("without --env it covers synth's and publish's default environment: after publishing prod, no changes", () => {
     expect(defaultEnvironment).toBe('prod');
     expect(selectEnvironments(undefined).names).toEqual([defaultEnvironment]);
     const run = runBuilt('scripts/diff.js', [], { cwd: f.source });
@@ -169,17 +186,23 @@ describe('npm run diff: which environments, against what', () => {
     expect(run.stdout).toMatch(/^local \(against origin\/deploy, which has no local\/ yet\): \d+ added, 0 removed, 0 changed$/m);
     const none = runBuilt('scripts/diff.js', ['--base', 'origin/deploy', '--env', 'local'], { cwd: f.source });
     expect(none.status).toBe(2);
-    expect(none.stderr).toContain('--base origin/deploy holds no rendered tree: looked for local/<app>/*.yaml at origin/deploy and found none.');
+    expect(none.stderr).toContain(
+      '--base origin/deploy holds no rendered tree: looked for local/<app>/*.yaml at origin/deploy and found none.',
+    );
   });
 
   test('with no deploy branch, it names the refs it tried and the fetch that would bring one', () => {
     const { source } = sourceRepository();
     const text = runBuilt('scripts/diff.js', [], { cwd: source });
     expect(text.status).toBe(0);
-    expect(text.stdout).toContain('no deploy branch yet (tried origin/deploy, deploy): everything is new. If the remote has one, fetch it: git fetch origin deploy\n');
+    expect(text.stdout).toContain(
+      'no deploy branch yet (tried origin/deploy, deploy): everything is new. If the remote has one, fetch it: git fetch origin deploy\n',
+    );
     expect(text.stdout).toMatch(/^prod \(against nothing\): \d+ added, 0 removed, 0 changed$/m);
     const markdown = runBuilt('scripts/diff.js', ['--format', 'markdown'], { cwd: source });
-    expect(markdown.stdout).toContain('> No deploy branch yet (tried `origin/deploy`, `deploy`): everything below is new. If the remote has one, fetch it: `git fetch origin deploy`.');
+    expect(markdown.stdout).toContain(
+      '> No deploy branch yet (tried `origin/deploy`, `deploy`): everything below is new. If the remote has one, fetch it: `git fetch origin deploy`.',
+    );
   });
 
   test('an unknown environment is a usage error naming the known ones', () => {

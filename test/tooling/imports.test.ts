@@ -6,7 +6,9 @@ import { runBuilt, ROOT } from '../support/cli';
 import { externalInput } from '../support/strict';
 
 const lookup = findCrds(crdCandidates(ROOT));
-const looked = lookup.rejected.map((r) => `${r.source} (${r.dir}: ${r.problems[0]}${r.problems.length > 1 ? `, and ${r.problems.length - 1} more` : ''})`);
+const looked = lookup.rejected.map(
+  (r) => `${r.source} (${r.dir}: ${r.problems[0]}${r.problems.length > 1 ? `, and ${r.problems.length - 1} more` : ''})`,
+);
 const haveCrds = externalInput(
   `the pinned CRD files (${CRD_LOCK.version})`,
   lookup.found !== undefined,

@@ -10,7 +10,12 @@ import { DEPLOY_BRANCH_README, publish, PublishError, type PublishOptions } from
 import { ROOT, runBuilt } from '../support/cli';
 import { synthInto } from '../support/helpers';
 
-const IDENTITY = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
 
 interface Fixture {
   readonly remote: string;
@@ -29,7 +34,10 @@ function fixture(): Fixture {
   git(['commit', '--quiet', '-m', 'Add the platform'], { cwd: source, env: IDENTITY });
   git(['push', '--quiet', 'origin', 'main'], { cwd: source });
   const dist = join(root, 'dist');
-  writeRendered(dist, 'prod', { 'titanium-prod/deployment-api.yaml': 'kind: Deployment\n', 'titanium-prod/service-api.yaml': 'kind: Service\n' });
+  writeRendered(dist, 'prod', {
+    'titanium-prod/deployment-api.yaml': 'kind: Deployment\n',
+    'titanium-prod/service-api.yaml': 'kind: Service\n',
+  });
   return { remote, source, dist };
 }
 
@@ -48,11 +56,18 @@ function writeRendered(dist: string, env: string, files: Record<string, string>)
   }
 }
 
-const options = (f: Fixture, env = 'prod'): PublishOptions => ({ repository: f.source, remote: 'origin', branch: 'deploy', environment: env, distDir: f.dist });
+const options = (f: Fixture, env = 'prod'): PublishOptions => ({
+  repository: f.source,
+  remote: 'origin',
+  branch: 'deploy',
+  environment: env,
+  distDir: f.dist,
+});
 const onRemote = (f: Fixture, args: string[]) => git(args, { cwd: f.remote });
 const filesOnDeploy = (f: Fixture) => onRemote(f, ['ls-tree', '-r', '--name-only', 'deploy']).split('\n').filter(Boolean);
 /** What synth writes to `<dist>/<env>/` for the fixture checkout's HEAD, clean. */
-const synthAt = (f: Fixture, env: string, dirty = false) => synthInto(f.dist, env, { commit: git(['rev-parse', 'HEAD'], { cwd: f.source }), dirty });
+const synthAt = (f: Fixture, env: string, dirty = false) =>
+  synthInto(f.dist, env, { commit: git(['rev-parse', 'HEAD'], { cwd: f.source }), dirty });
 /** The files of `<dist>/<env>/` as paths on the deploy branch, sorted as git lists them. */
 const renderedFiles = (f: Fixture, env: string) =>
   readdirSync(join(f.dist, env), { recursive: true, withFileTypes: true })
@@ -96,20 +111,30 @@ describe('publishing to a bare repository', () => {
   test('a change makes one commit on top, named after the new source commit', () => {
     writeFileSync(join(f.source, 'main.ts'), 'console.log("v2");\n');
     git(['commit', '--quiet', '-am', 'Bump the api image'], { cwd: f.source, env: IDENTITY });
-    writeRendered(f.dist, 'prod', { 'titanium-prod/deployment-api.yaml': 'kind: Deployment\nimage: v2\n', 'titanium-prod/service-api.yaml': 'kind: Service\n' });
+    writeRendered(f.dist, 'prod', {
+      'titanium-prod/deployment-api.yaml': 'kind: Deployment\nimage: v2\n',
+      'titanium-prod/service-api.yaml': 'kind: Service\n',
+    });
     const result = publish(options(f));
     expect(result.status).toBe('published');
     expect(onRemote(f, ['rev-parse', 'deploy^'])).toBe(first.commit);
-    expect(onRemote(f, ['log', '-1', '--format=%s', 'deploy'])).toBe(`render ${git(['rev-parse', 'HEAD'], { cwd: f.source })}: Bump the api image`);
+    expect(onRemote(f, ['log', '-1', '--format=%s', 'deploy'])).toBe(
+      `render ${git(['rev-parse', 'HEAD'], { cwd: f.source })}: Bump the api image`,
+    );
     expect(onRemote(f, ['show', 'deploy:prod/titanium-prod/deployment-api.yaml'])).toContain('image: v2');
   });
 
-  test('a new source commit that changes only the README\'s source line makes no commit; any other README change does', () => {
+  test("a new source commit that changes only the README's source line makes no commit; any other README change does", () => {
     const before = onRemote(f, ['rev-parse', 'deploy']);
     const rendered = onRemote(f, ['show', 'deploy:prod/titanium-prod/deployment-api.yaml']) + '\n';
-    const readme = (commit: string, body = 'Folders: titanium-prod/') => `# prod\n\nRendered by \`npm run synth\` from source commit \`${commit}\`.\n\n${body}\n`;
+    const readme = (commit: string, body = 'Folders: titanium-prod/') =>
+      `# prod\n\nRendered by \`npm run synth\` from source commit \`${commit}\`.\n\n${body}\n`;
     const render = (readmeText: string, service = 'kind: Service\n') =>
-      writeRendered(f.dist, 'prod', { 'README.md': readmeText, 'titanium-prod/deployment-api.yaml': rendered, 'titanium-prod/service-api.yaml': service });
+      writeRendered(f.dist, 'prod', {
+        'README.md': readmeText,
+        'titanium-prod/deployment-api.yaml': rendered,
+        'titanium-prod/service-api.yaml': service,
+      });
     // The first README on the branch is a change like any other.
     render(readme('aaaa'));
     expect(publish(options(f)).status).toBe('published');
@@ -181,7 +206,10 @@ describe('publishing to a bare repository', () => {
 /** Runs the built publish command without blocking, so two can race. */
 function publishInBackground(cwd: string, args: string[]): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'build', 'scripts', 'publish-deploy.js'), ...args], { cwd, env: { ...process.env, ...IDENTITY } });
+    const child = spawn(process.execPath, [join(ROOT, 'build', 'scripts', 'publish-deploy.js'), ...args], {
+      cwd,
+      env: { ...process.env, ...IDENTITY },
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -245,7 +273,10 @@ describe('two publishers of the same environment racing', () => {
   test('both succeed, history stays linear and the branch holds the render once', async () => {
     const f = fixture();
     const hook = join(f.remote, 'hooks', 'pre-receive');
-    writeFileSync(hook, `#!/bin/sh\ndir="$(pwd)/race"; mkdir -p "$dir"; touch "$dir/$$"\ni=0; while [ "$(ls "$dir" | wc -l)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n`);
+    writeFileSync(
+      hook,
+      `#!/bin/sh\ndir="$(pwd)/race"; mkdir -p "$dir"; touch "$dir/$$"\ni=0; while [ "$(ls "$dir" | wc -l)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n`,
+    );
     chmodSync(hook, 0o755);
     const other = cloneOf(f.remote, join(f.source, '..'), 'other');
     const otherDist = join(f.source, '..', 'other-dist');
@@ -275,7 +306,10 @@ describe('npm run publish:deploy', () => {
     const f = fixture();
     synthAt(f, 'prod');
     synthAt(f, 'local');
-    const run = runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', 'all', '--dist', f.dist], { cwd: f.source, env: IDENTITY });
+    const run = runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', 'all', '--dist', f.dist], {
+      cwd: f.source,
+      env: IDENTITY,
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(onRemote(f, ['rev-list', '--count', 'deploy'])).toBe('2');
@@ -294,7 +328,6 @@ describe('npm run publish:deploy', () => {
     expect(run.stderr).toContain('run `npm run synth -- --env local` first');
   });
 });
-
 
 describe('npm run publish:deploy publishes only the render of HEAD', () => {
   const publishCommand = (f: Fixture, env = 'prod') =>
@@ -375,7 +408,7 @@ describe('npm run publish:deploy publishes only the render of HEAD', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
       `error   stale: ${join(f.dist, 'prod')}/ names HEAD (${short(head(f))}) but is not what HEAD's config renders ` +
-        "(2 file(s): titanium-prod/configmap-extra.yaml not rendered, titanium-prod/deployment-api-gateway.yaml differs): run `npm run synth -- --env prod`\n" +
+        '(2 file(s): titanium-prod/configmap-extra.yaml not rendered, titanium-prod/deployment-api-gateway.yaml differs): run `npm run synth -- --env prod`\n' +
         'publish refused; nothing was pushed\n',
     );
     expect(hasDeploy(f)).toBe(false);

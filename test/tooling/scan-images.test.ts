@@ -34,7 +34,11 @@ esac
 
 test('every image of the rendered output is listed once', () => {
   const objects = renderEnvironment(platformConfig('prod')).manifests.map((m) => m.object);
-  expect(distinctImages(objects)).toEqual(Object.values(images).map((i) => `${i.repository}:${i.tag}`).sort());
+  expect(distinctImages(objects)).toEqual(
+    Object.values(images)
+      .map((i) => `${i.repository}:${i.tag}`)
+      .sort(),
+  );
 });
 
 test('scans each image once and fails on a critical vulnerability or an unscannable image', () => {

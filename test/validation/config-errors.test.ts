@@ -97,7 +97,13 @@ const CASES: [string, Change, string, string, string][] = [
   ],
   [
     'a request above its limit',
-    (c) => env(c, { redis: { ...c.environment.redis, resources: { requests: { cpu: '500m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } } } }),
+    (c) =>
+      env(c, {
+        redis: {
+          ...c.environment.redis,
+          resources: { requests: { cpu: '500m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+        },
+      }),
     'config/environments/prod.ts',
     'redis.resources.requests.cpu',
     'expected at most the limit (limits.cpu: 200m), got 500m',
@@ -130,7 +136,13 @@ const CASES: [string, Change, string, string, string][] = [
     'routes[0].match.exact',
     "expected a path starting with /, got 'api/login'",
   ],
-  ['a port out of range', (c) => ({ services: service(c, 'api-gateway', { port: 80000 }) }), 'config/services.ts', `services[${at('api-gateway')}].port`, 'expected an integer 1–65535, got 80000'],
+  [
+    'a port out of range',
+    (c) => ({ services: service(c, 'api-gateway', { port: 80000 }) }),
+    'config/services.ts',
+    `services[${at('api-gateway')}].port`,
+    'expected an integer 1–65535, got 80000',
+  ],
   [
     // What `port: '8000'` gives when the type checker is not asked (tests, a plain JavaScript caller).
     'a port written as a string',
@@ -141,7 +153,11 @@ const CASES: [string, Change, string, string, string][] = [
   ],
   [
     'a health path missing (a misspelled field, without the type checker)',
-    (c) => ({ services: c.services.map(({ healthPath, ...s }) => (s.name === 'user-service' ? { ...s, helthPath: healthPath } : { ...s, healthPath })) as PlatformConfig['services'] }),
+    (c) => ({
+      services: c.services.map(({ healthPath, ...s }) =>
+        s.name === 'user-service' ? { ...s, helthPath: healthPath } : { ...s, healthPath },
+      ) as PlatformConfig['services'],
+    }),
     'config/services.ts',
     `services[${at('user-service')}].healthPath`,
     'expected a path starting with /, got nothing (undefined)',
@@ -168,7 +184,12 @@ function existingOutput(): { roots: { dist: string; argocd: string }; snapshot: 
     writeFileSync(join(dir, 'prod', 'previous.yaml'), 'kept: true\n');
   }
   const snapshot = () =>
-    JSON.stringify([roots.dist, roots.argocd].map((dir) => [readdirSync(dir, { recursive: true }), readFileSync(join(dir, 'prod', 'previous.yaml'), 'utf8')]));
+    JSON.stringify(
+      [roots.dist, roots.argocd].map((dir) => [
+        readdirSync(dir, { recursive: true }),
+        readFileSync(join(dir, 'prod', 'previous.yaml'), 'utf8'),
+      ]),
+    );
   return { roots, snapshot };
 }
 
@@ -205,7 +226,9 @@ function withImageTag<T>(key: keyof typeof images, tag: string, body: () => T): 
 describe('an image tag is reported where it is written: config/images.ts', () => {
   test('`latest` for redis names images.redis.tag, once, and neither workload file', () => {
     const errors = withImageTag('redis', 'latest', () => configErrors(() => ({})));
-    expect(errors.map(formatFinding)).toEqual(["error   config/images.ts images.redis.tag: expected a pinned tag (one that always names the same image), got 'latest' [config]"]);
+    expect(errors.map(formatFinding)).toEqual([
+      "error   config/images.ts images.redis.tag: expected a pinned tag (one that always names the same image), got 'latest' [config]",
+    ]);
   });
 
   test('a malformed tag of a service names its key as written', () => {
@@ -217,9 +240,10 @@ describe('an image tag is reported where it is written: config/images.ts', () =>
 });
 
 test('a duplicate of an edge derived from the routes is named by its place among the edges written', () => {
-  const errors = configErrors((c) => ({ callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: 'istio-ingressgateway', to: 'blog-service' }] } }));
+  const errors = configErrors((c) => ({
+    callGraph: { ...c.callGraph, edges: [...c.callGraph.edges, { from: 'istio-ingressgateway', to: 'blog-service' }] },
+  }));
   expect(errors.map((e) => `${e.file} ${e.field}: ${e.message}`)).toEqual([
     `config/call-graph.ts edges[${NEXT_WRITTEN_EDGE}]: 'istio-ingressgateway' → 'blog-service': expected each edge once, got it again (already an edge derived from config/routes.ts (...ingressEdges))`,
   ]);
 });
-

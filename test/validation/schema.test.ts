@@ -31,7 +31,13 @@ const deployment = {
 test('replicas: "two" fails at spec.replicas', () => {
   const findings = checkSchemas([manifest({ ...deployment, spec: { ...deployment.spec, replicas: 'two' } })]);
   expect(findings).toEqual([
-    expect.objectContaining({ severity: 'error', rule: 'schema', object: 'Deployment/demo/web', field: 'spec.replicas', message: 'must be a number, not string "two"' }),
+    expect.objectContaining({
+      severity: 'error',
+      rule: 'schema',
+      object: 'Deployment/demo/web',
+      field: 'spec.replicas',
+      message: 'must be a number, not string "two"',
+    }),
   ]);
 });
 
@@ -43,10 +49,19 @@ test('a missing required field is named', () => {
 
 test('mTLS mode STRCT fails with the allowed values (Istio 1.29.6 CRD schema)', () => {
   const findings = checkSchemas([
-    manifest({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'demo' }, spec: { mtls: { mode: 'STRCT' } } }),
+    manifest({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: { name: 'default', namespace: 'demo' },
+      spec: { mtls: { mode: 'STRCT' } },
+    }),
   ]);
   expect(findings).toEqual([
-    expect.objectContaining({ severity: 'error', field: 'spec.mtls.mode', message: 'must be one of "UNSET", "DISABLE", "PERMISSIVE", "STRICT", not "STRCT"' }),
+    expect.objectContaining({
+      severity: 'error',
+      field: 'spec.mtls.mode',
+      message: 'must be one of "UNSET", "DISABLE", "PERMISSIVE", "STRICT", not "STRCT"',
+    }),
   ]);
 });
 
@@ -54,13 +69,23 @@ test('an unknown field is an error, with the likely intended name', () => {
   const findings = checkSchemas([manifest({ ...deployment, spec: { ...deployment.spec, replica: 2 } })]);
   expect(findings).toEqual([expect.objectContaining({ field: 'spec.replica', message: 'unknown field' })]);
   const typo = checkSchemas([
-    manifest({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v', namespace: 'demo' }, spec: { Hosts: ['*'] } }),
+    manifest({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'v', namespace: 'demo' },
+      spec: { Hosts: ['*'] },
+    }),
   ]);
   expect(typo).toEqual([expect.objectContaining({ field: 'spec.Hosts', message: 'unknown field (did you mean "hosts"?)' })]);
 });
 
 test('Istio, Argo CD and prometheus-operator kinds have schemas from the pinned CRDs, and no second model', () => {
-  for (const kind of ['networking.istio.io/v1/VirtualService', 'security.istio.io/v1/AuthorizationPolicy', 'argoproj.io/v1alpha1/Application', 'monitoring.coreos.com/v1/PodMonitor']) {
+  for (const kind of [
+    'networking.istio.io/v1/VirtualService',
+    'security.istio.io/v1/AuthorizationPolicy',
+    'argoproj.io/v1alpha1/Application',
+    'monitoring.coreos.com/v1/PodMonitor',
+  ]) {
     expect(schemas().kinds[kind]).toBeDefined();
   }
   expect(modelFor('argoproj.io/v1alpha1', 'AppProject')).toBeUndefined();
@@ -80,7 +105,10 @@ test('CRD patterns are checked: a rule duration the API server would refuse is a
   expect(rule('5m')).toEqual([]);
   expect(rule('1h30m')).toEqual([]);
   expect(rule('5 minutes')).toEqual([
-    expect.objectContaining({ field: 'spec.groups[0].rules[0].for', message: expect.stringMatching(/^must match \^\(0\|.*, not "5 minutes"$/) }),
+    expect.objectContaining({
+      field: 'spec.groups[0].rules[0].for',
+      message: expect.stringMatching(/^must match \^\(0\|.*, not "5 minutes"$/),
+    }),
   ]);
   // RE2's leading (?i) becomes a case-insensitive match.
   expect(rule('5m', 'ABORT')).toEqual([]);
@@ -110,9 +138,15 @@ test('CRD bounds are checked: an empty rule group name, a negative sample limit'
 
 test('bounds on lists, maps and strings count items, entries and characters (not bytes)', () => {
   const none = { kinds: {}, types: {} };
-  expect(checkShape(['a', 'b'], { t: 'array', items: { t: 'string' }, max: 1 }, none)).toEqual([{ field: '', message: 'must have at most 1 item, not 2' }]);
-  expect(checkShape({}, { t: 'map', values: { t: 'string' }, min: 1 }, none)).toEqual([{ field: '', message: 'must have at least 1 entry, not 0' }]);
-  expect(checkShape({ a: 1 }, { t: 'object', props: { a: { t: 'integer' } }, min: 2 }, none)).toEqual([{ field: '', message: 'must have at least 2 entries, not 1' }]);
+  expect(checkShape(['a', 'b'], { t: 'array', items: { t: 'string' }, max: 1 }, none)).toEqual([
+    { field: '', message: 'must have at most 1 item, not 2' },
+  ]);
+  expect(checkShape({}, { t: 'map', values: { t: 'string' }, min: 1 }, none)).toEqual([
+    { field: '', message: 'must have at least 1 entry, not 0' },
+  ]);
+  expect(checkShape({ a: 1 }, { t: 'object', props: { a: { t: 'integer' } }, min: 2 }, none)).toEqual([
+    { field: '', message: 'must have at least 2 entries, not 1' },
+  ]);
   expect(checkShape('ünï', { t: 'string', max: 3 }, none)).toEqual([]);
   expect(checkShape(5, { t: 'integer', min: 1, max: 4 }, none)).toEqual([{ field: '', message: 'must be at most 4, not 5' }]);
 });
@@ -129,7 +163,9 @@ test('every pattern in the generated schemas compiles', () => {
 
 test('every kind the platform renders has its kubernetes-models validator bundled; each loader returns its own kind', () => {
   const renderedKinds = new Set(
-    environmentNames.flatMap((env) => [...rendered(env).manifests, ...rendered(env).bootstrap].map((m) => `${m.object.apiVersion}/${m.object.kind}`)),
+    environmentNames.flatMap((env) =>
+      [...rendered(env).manifests, ...rendered(env).bootstrap].map((m) => `${m.object.apiVersion}/${m.object.kind}`),
+    ),
   );
   const withModel = [...renderedKinds].filter((key) => {
     const parts = key.split('/');

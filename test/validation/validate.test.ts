@@ -39,7 +39,8 @@ function expectations(path: string): Expectation[] {
     .map(([, severity, rule, object, field]) => ({ severity, rule, object, field: field.trim() }));
 }
 
-const key = (f: { severity: string; rule: string; object?: string; field?: string }) => `${f.severity} ${f.rule} ${f.object} ${f.field ?? ''}`.trim();
+const key = (f: { severity: string; rule: string; object?: string; field?: string }) =>
+  `${f.severity} ${f.rule} ${f.object} ${f.field ?? ''}`.trim();
 const fixtures = readdirSync(FIXTURES).sort();
 
 describe.each(fixtures)('fixture %s', (fixture) => {
@@ -70,7 +71,12 @@ test('every rule has a fixture that trips it', () => {
 test.each(environmentNames)('our own %s output has no finding at all', (environment) => {
   const { manifests, bootstrap } = rendered(environment);
   const config = platformConfig(environment);
-  expect(validateManifests([...manifests, ...bootstrap], { externalSecrets: config.externalSecrets, defaultNamespace: config.environment.namespace })).toEqual([]);
+  expect(
+    validateManifests([...manifests, ...bootstrap], {
+      externalSecrets: config.externalSecrets,
+      defaultNamespace: config.environment.namespace,
+    }),
+  ).toEqual([]);
 });
 
 describe('npm run validate', () => {
@@ -100,7 +106,12 @@ describe('npm run validate', () => {
     const report = JSON.parse(run.stdout) as { objects: number; counts: { errors: number }; findings: Finding[] };
     expect(report.objects).toBe(2);
     expect(report.counts.errors).toBe(1);
-    expect(report.findings[0]).toMatchObject({ severity: 'error', rule: 'hpa', object: 'Deployment/blog/user-service', field: 'spec.replicas' });
+    expect(report.findings[0]).toMatchObject({
+      severity: 'error',
+      rule: 'hpa',
+      object: 'Deployment/blog/user-service',
+      field: 'spec.replicas',
+    });
   });
 
   test('our rendered tree passes, folder by folder and every environment at once', () => {
@@ -138,5 +149,4 @@ describe('npm run validate', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('usage: npm run validate');
   });
-
 });

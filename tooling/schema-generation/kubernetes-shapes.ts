@@ -48,7 +48,9 @@ export function kubernetesShapes(ts: typeof TS, modelsRoot: string): SchemaSet {
     // e.g. `ObjectMeta` for @kubernetes-models/apimachinery's apis/meta/v1/ObjectMeta.d.ts.
     const file = declaration.getSourceFile().fileName;
     if (/apimachinery\/apis\/meta\/v1\/ObjectMeta\.d\.ts$/.test(file)) return 'ObjectMeta';
-    return relative(modelsRoot, file).replace(/^\.\.\/@kubernetes-models\//, '').replace(/\.d\.ts$/, '');
+    return relative(modelsRoot, file)
+      .replace(/^\.\.\/@kubernetes-models\//, '')
+      .replace(/\.d\.ts$/, '');
   };
 
   const shapeOf = (type: TS.Type): Shape => {
@@ -64,7 +66,11 @@ export function kubernetesShapes(ts: typeof TS, modelsRoot: string): SchemaSet {
         return { t: 'string', enum: parts.map((p) => (p as TS.StringLiteralType).value).sort() };
       }
       if (parts.every((p) => p.getFlags() & (ts.TypeFlags.BooleanLiteral | ts.TypeFlags.Boolean))) return { t: 'boolean' };
-      const kinds = new Set(parts.map((p) => (p.getFlags() & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral) ? 's' : p.getFlags() & ts.TypeFlags.Number ? 'n' : 'o')));
+      const kinds = new Set(
+        parts.map((p) =>
+          p.getFlags() & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral) ? 's' : p.getFlags() & ts.TypeFlags.Number ? 'n' : 'o',
+        ),
+      );
       if (kinds.size === 2 && kinds.has('s') && kinds.has('n')) return { t: 'int-or-string' };
       if (parts.length === 1) return shapeOf(parts[0]);
       return { t: 'any' };

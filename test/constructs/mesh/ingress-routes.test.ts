@@ -15,7 +15,8 @@ const props: IngressRoutesProps = {
   ]),
 };
 
-const render = (extra: Partial<IngressRoutesProps> = {}) => synth((chart) => new IngressRoutes(chart, 'shop-ingress', { ...props, ...extra }));
+const render = (extra: Partial<IngressRoutesProps> = {}) =>
+  synth((chart) => new IngressRoutes(chart, 'shop-ingress', { ...props, ...extra }));
 
 describe('IngressRoutes', () => {
   const objects = render();
@@ -23,7 +24,8 @@ describe('IngressRoutes', () => {
 
   test('creates a Gateway and a VirtualService, both named after the id, in the namespace, with the given labels', () => {
     expect(refs(objects)).toEqual(['Gateway/shop-ingress', 'VirtualService/shop-ingress']);
-    for (const o of objects) expect(o.metadata).toEqual({ name: 'shop-ingress', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'shop-ingress' } });
+    for (const o of objects)
+      expect(o.metadata).toEqual({ name: 'shop-ingress', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'shop-ingress' } });
   });
 
   test('the Gateway binds to the gateway pods by the given selector and serves HTTP on port 80 for every host', () => {
@@ -33,13 +35,13 @@ describe('IngressRoutes', () => {
     });
   });
 
-  test('the VirtualService is bound to that Gateway, with one HTTP route per row in the table\'s order', () => {
+  test("the VirtualService is bound to that Gateway, with one HTTP route per row in the table's order", () => {
     expect(at(one(objects, 'VirtualService'), 'spec', 'gateways')).toEqual(['shop-ingress']);
     expect(at(one(objects, 'VirtualService'), 'spec', 'hosts')).toEqual(['*']);
     expect(http.map((route) => at(route, 'name'))).toEqual(['api', 'home']);
   });
 
-  test('a prefix row with a rewrite: prefix match, rewritten URI, routed to its target\'s host and port', () => {
+  test("a prefix row with a rewrite: prefix match, rewritten URI, routed to its target's host and port", () => {
     expect(http[0]).toMatchObject({
       match: [{ uri: { prefix: '/api/' } }],
       rewrite: { uri: '/' },
@@ -54,15 +56,20 @@ describe('IngressRoutes', () => {
 
   test('every route retries only failures before a replica got the request, within a 15 s timeout', () => {
     for (const route of http) {
-      expect(route).toMatchObject({ retries: { attempts: 2, perTryTimeout: '5s', retryOn: 'connect-failure,refused-stream,reset-before-request' }, timeout: '15s' });
+      expect(route).toMatchObject({
+        retries: { attempts: 2, perTryTimeout: '5s', retryOn: 'connect-failure,refused-stream,reset-before-request' },
+        timeout: '15s',
+      });
     }
   });
 
   test('a row naming a service without a target is refused, naming both', () => {
-    expect(() => render({ routes: [{ name: 'lost', match: { prefix: '/' }, service: 'nowhere' }] })).toThrow('route "lost" names unknown service "nowhere"');
+    expect(() => render({ routes: [{ name: 'lost', match: { prefix: '/' }, service: 'nowhere' }] })).toThrow(
+      'route "lost" names unknown service "nowhere"',
+    );
   });
 
-  test('exposes the Gateway\'s name', () => {
+  test("exposes the Gateway's name", () => {
     let ingress: IngressRoutes | undefined;
     synth((chart) => (ingress = new IngressRoutes(chart, 'edge', props)));
     expect(ingress!.gatewayName).toBe('edge');

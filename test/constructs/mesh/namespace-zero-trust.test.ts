@@ -6,7 +6,15 @@ const props: NamespaceZeroTrustProps = {
   partOf: 'demo',
   version: '1.0.0',
   platformEgress: [
-    { name: 'dns', namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+    {
+      name: 'dns',
+      namespace: 'kube-system',
+      podLabels: { 'k8s-app': 'kube-dns' },
+      ports: [
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+      ],
+    },
   ],
   scrapers: [],
 };
@@ -20,7 +28,8 @@ const prometheus = {
   internal: false,
 };
 
-const render = (extra: Partial<NamespaceZeroTrustProps> = {}) => synth((chart) => new NamespaceZeroTrust(chart, 'zero-trust', { ...props, ...extra }));
+const render = (extra: Partial<NamespaceZeroTrustProps> = {}) =>
+  synth((chart) => new NamespaceZeroTrust(chart, 'zero-trust', { ...props, ...extra }));
 
 describe('NamespaceZeroTrust', () => {
   const objects = render();
@@ -54,13 +63,18 @@ describe('NamespaceZeroTrust', () => {
     expect(at(one(objects, 'NetworkPolicy', 'default-deny'), 'spec')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
-  test('platformEgress: every pod may reach each target\'s pods, in its namespace, on its ports and protocols', () => {
+  test("platformEgress: every pod may reach each target's pods, in its namespace, on its ports and protocols", () => {
     expect(at(one(objects, 'NetworkPolicy', 'allow-platform-egress'), 'spec')).toEqual({
       podSelector: {},
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
           ports: [
             { port: 53, protocol: 'UDP' },
             { port: 53, protocol: 'TCP' },

@@ -9,7 +9,10 @@ const props: ServiceTrafficPolicyProps = {
 };
 
 const render = (extra: Partial<ServiceTrafficPolicyProps> = {}) =>
-  one(synth((chart) => new ServiceTrafficPolicy(chart, 'traffic', { ...props, ...extra })), 'DestinationRule');
+  one(
+    synth((chart) => new ServiceTrafficPolicy(chart, 'traffic', { ...props, ...extra })),
+    'DestinationRule',
+  );
 
 describe('ServiceTrafficPolicy', () => {
   test('creates one DestinationRule named by props (not by the id) for the host, with the given labels', () => {
@@ -43,7 +46,7 @@ describe('ServiceTrafficPolicy', () => {
     expect(at(render({ outlierDetection: false }), 'spec', 'trafficPolicy', 'outlierDetection')).toBeUndefined();
   });
 
-  test('leaves TLS to Istio\'s automatic mTLS', () => {
+  test("leaves TLS to Istio's automatic mTLS", () => {
     expect(at(render(), 'spec', 'trafficPolicy', 'tls')).toBeUndefined();
   });
 });

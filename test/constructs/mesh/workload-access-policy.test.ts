@@ -19,17 +19,19 @@ const props: WorkloadAccessPolicyProps = {
   access: { inbound: [], outbound: [] },
 };
 
-const render = (extra: Partial<WorkloadAccessPolicyProps> = {}) => synth((chart) => new WorkloadAccessPolicy(chart, 'access', { ...props, ...extra }));
+const render = (extra: Partial<WorkloadAccessPolicyProps> = {}) =>
+  synth((chart) => new WorkloadAccessPolicy(chart, 'access', { ...props, ...extra }));
 
 describe('WorkloadAccessPolicy', () => {
-  test('no edges: nothing at all (the namespace\'s deny-all applies)', () => {
+  test("no edges: nothing at all (the namespace's deny-all applies)", () => {
     expect(render()).toEqual([]);
   });
 
   test('inbound edges: an ALLOW AuthorizationPolicy and an Ingress NetworkPolicy, named and labelled by props, selecting the workload', () => {
     const objects = render({ access: { inbound: [{ peer: peer('web'), ports: [8080] }], outbound: [] } });
     expect(refs(objects)).toEqual(['AuthorizationPolicy/cart', 'NetworkPolicy/cart']);
-    for (const o of objects) expect(o.metadata).toEqual({ name: 'cart', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'cart', team: 'a' } });
+    for (const o of objects)
+      expect(o.metadata).toEqual({ name: 'cart', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'cart', team: 'a' } });
     expect(at(one(objects, 'AuthorizationPolicy'), 'spec')).toEqual({
       selector: { matchLabels: { 'app.kubernetes.io/name': 'cart' } },
       action: 'ALLOW',
@@ -38,7 +40,9 @@ describe('WorkloadAccessPolicy', () => {
     expect(at(one(objects, 'NetworkPolicy'), 'spec')).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'cart' } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+      ingress: [
+        { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+      ],
     });
   });
 
@@ -50,7 +54,7 @@ describe('WorkloadAccessPolicy', () => {
     expect(principals('example.org')).toEqual(['example.org/ns/shop/sa/web-sa']);
   });
 
-  test('one rule per port set, its callers\' principals sorted and once each', () => {
+  test("one rule per port set, its callers' principals sorted and once each", () => {
     const objects = render({
       access: {
         inbound: [
@@ -63,13 +67,24 @@ describe('WorkloadAccessPolicy', () => {
       },
     });
     expect(at(one(objects, 'AuthorizationPolicy'), 'spec', 'rules')).toEqual([
-      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/admin-sa', 'cluster.local/ns/shop/sa/web-sa'] } }], to: [{ operation: { ports: ['8080'] } }] },
+      {
+        from: [{ source: { principals: ['cluster.local/ns/shop/sa/admin-sa', 'cluster.local/ns/shop/sa/web-sa'] } }],
+        to: [{ operation: { ports: ['8080'] } }],
+      },
       { from: [{ source: { principals: ['cluster.local/ns/shop/sa/prober-sa'] } }], to: [{ operation: { ports: ['9090'] } }] },
     ]);
   });
 
   test('outbound edges only: an Egress NetworkPolicy and no AuthorizationPolicy; peers elsewhere are pinned to their namespace', () => {
-    const objects = render({ access: { inbound: [], outbound: [{ peer: peer('db'), ports: [5432] }, { peer: peer('istiod', 'istio-system', [15012]), ports: [15012] }] } });
+    const objects = render({
+      access: {
+        inbound: [],
+        outbound: [
+          { peer: peer('db'), ports: [5432] },
+          { peer: peer('istiod', 'istio-system', [15012]), ports: [15012] },
+        ],
+      },
+    });
     expect(refs(objects)).toEqual(['NetworkPolicy/cart']);
     expect(at(one(objects, 'NetworkPolicy'), 'spec')).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'cart' } },
@@ -90,14 +105,24 @@ describe('WorkloadAccessPolicy', () => {
   });
 
   test('both directions: one NetworkPolicy with Ingress and Egress', () => {
-    const objects = render({ access: { inbound: [{ peer: peer('web'), ports: [8080] }], outbound: [{ peer: peer('db'), ports: [5432] }] } });
+    const objects = render({
+      access: { inbound: [{ peer: peer('web'), ports: [8080] }], outbound: [{ peer: peer('db'), ports: [5432] }] },
+    });
     expect(at(one(objects, 'NetworkPolicy'), 'spec', 'policyTypes')).toEqual(['Ingress', 'Egress']);
   });
 
   test('a connection without ports opens nothing (an empty port list would mean every port to a NetworkPolicy)', () => {
     // The load generator accepts calls on no port; an edge to it must not open all of its ports.
     expect(render({ access: { inbound: [{ peer: peer('web'), ports: [] }], outbound: [{ peer: peer('sink'), ports: [] }] } })).toEqual([]);
-    const mixed = render({ access: { inbound: [{ peer: peer('web'), ports: [8080] }, { peer: peer('admin'), ports: [] }], outbound: [] } });
+    const mixed = render({
+      access: {
+        inbound: [
+          { peer: peer('web'), ports: [8080] },
+          { peer: peer('admin'), ports: [] },
+        ],
+        outbound: [],
+      },
+    });
     expect(at(one(mixed, 'AuthorizationPolicy'), 'spec', 'rules')).toEqual([
       { from: [{ source: { principals: ['cluster.local/ns/shop/sa/web-sa'] } }], to: [{ operation: { ports: ['8080'] } }] },
     ]);
@@ -109,10 +134,15 @@ describe('WorkloadAccessPolicy', () => {
     const selector = { 'app.kubernetes.io/name': 'cart' };
     expect(synth((chart) => addAccessPolicy(chart, workload, selector, {}))).toEqual([]);
     const objects = synth((chart) => {
-      addAccessPolicy(chart, workload, selector, { access: { inbound: [{ peer: peer('web'), ports: [8080] }], outbound: [] }, trustDomain: 'example.org' });
+      addAccessPolicy(chart, workload, selector, {
+        access: { inbound: [{ peer: peer('web'), ports: [8080] }], outbound: [] },
+        trustDomain: 'example.org',
+      });
       expect(chart.node.tryFindChild('access')).toBeInstanceOf(WorkloadAccessPolicy);
     });
     expect(refs(objects)).toEqual(['AuthorizationPolicy/cart', 'NetworkPolicy/cart']);
-    expect(at(one(objects, 'AuthorizationPolicy'), 'spec', 'rules', 0, 'from', 0, 'source', 'principals')).toEqual(['example.org/ns/shop/sa/web-sa']);
+    expect(at(one(objects, 'AuthorizationPolicy'), 'spec', 'rules', 0, 'from', 0, 'source', 'principals')).toEqual([
+      'example.org/ns/shop/sa/web-sa',
+    ]);
   });
 });

@@ -12,7 +12,7 @@ describe('GrafanaDashboard', () => {
   const objects = synth((chart) => (dashboard = new GrafanaDashboard(chart, 'shop-dashboard', props)));
   const configMap = one(objects, 'ConfigMap');
 
-  test('creates one ConfigMap named after the id, in the namespace, labelled for Grafana\'s dashboard sidecar', () => {
+  test("creates one ConfigMap named after the id, in the namespace, labelled for Grafana's dashboard sidecar", () => {
     expect(refs(objects)).toEqual(['ConfigMap/shop-dashboard']);
     expect(configMap.metadata).toEqual({
       name: 'shop-dashboard',
@@ -28,7 +28,10 @@ describe('GrafanaDashboard', () => {
   });
 
   test('a dashboard without a uid is stored under the construct id', () => {
-    const noUid = one(synth((chart) => new GrafanaDashboard(chart, 'plain', { ...props, dashboard: untitled })), 'ConfigMap');
+    const noUid = one(
+      synth((chart) => new GrafanaDashboard(chart, 'plain', { ...props, dashboard: untitled })),
+      'ConfigMap',
+    );
     expect(Object.keys(at(noUid, 'data') as object)).toEqual(['plain.json']);
   });
 });

@@ -13,7 +13,7 @@ const render = (extra: Partial<ServiceScrapeProps> = {}) => synth((chart) => new
 describe('ServiceScrape', () => {
   const objects = render();
 
-  test('creates one ServiceMonitor named after the id, in the Service\'s namespace, selecting the Service by the given labels', () => {
+  test("creates one ServiceMonitor named after the id, in the Service's namespace, selecting the Service by the given labels", () => {
     expect(refs(objects)).toEqual(['ServiceMonitor/istiod']);
     expect(one(objects, 'ServiceMonitor')).toMatchObject({
       apiVersion: 'monitoring.coreos.com/v1',
@@ -22,8 +22,10 @@ describe('ServiceScrape', () => {
     });
   });
 
-  test('defaults: the named port\'s /metrics every 30s', () => {
-    expect(at(one(objects, 'ServiceMonitor'), 'spec', 'endpoints')).toEqual([{ port: 'http-monitoring', path: '/metrics', interval: '30s' }]);
+  test("defaults: the named port's /metrics every 30s", () => {
+    expect(at(one(objects, 'ServiceMonitor'), 'spec', 'endpoints')).toEqual([
+      { port: 'http-monitoring', path: '/metrics', interval: '30s' },
+    ]);
   });
 
   test('path and interval replace the defaults', () => {

@@ -19,10 +19,14 @@ describe('SidecarMetricsMonitor', () => {
   test('selects only sidecar-injected pods and names the job after their app label', () => {
     expect(at(monitor, 'spec', 'selector')).toEqual({ matchLabels: { 'security.istio.io/tlsMode': 'istio' } });
     expect(at(monitor, 'spec', 'jobLabel')).toBe('app');
-    expect(at(endpoint, 'relabelings', 1)).toEqual({ action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_app'], targetLabel: 'app' });
+    expect(at(endpoint, 'relabelings', 1)).toEqual({
+      action: 'replace',
+      sourceLabels: ['__meta_kubernetes_pod_label_app'],
+      targetLabel: 'app',
+    });
   });
 
-  test('defaults: one target per pod via the sidecar\'s declared port, pointed at :15020/stats/prometheus every 15s', () => {
+  test("defaults: one target per pod via the sidecar's declared port, pointed at :15020/stats/prometheus every 15s", () => {
     expect(endpoint).toMatchObject({ port: 'http-envoy-prom', path: '/stats/prometheus', interval: '15s' });
     expect(at(endpoint, 'relabelings', 0)).toEqual({
       action: 'replace',

@@ -57,9 +57,10 @@ describe('LoadGenerator', () => {
     expect(at(container, 'volumeMounts')).toEqual(expect.arrayContaining([{ name: 'scripts', mountPath: '/scripts', readOnly: true }]));
   });
 
-  test('runs without a sidecar, as the definition\'s numeric user', () => {
+  test("runs without a sidecar, as the definition's numeric user", () => {
     for (const workload of [deployment, cronJob]) {
-      const template = workload.kind === 'CronJob' ? at(workload, 'spec', 'jobTemplate', 'spec', 'template') : at(workload, 'spec', 'template');
+      const template =
+        workload.kind === 'CronJob' ? at(workload, 'spec', 'jobTemplate', 'spec', 'template') : at(workload, 'spec', 'template');
       expect(at(template, 'metadata', 'annotations', 'sidecar.istio.io/inject')).toBe('false');
       expect(at(podSpecOf(workload), 'securityContext')).toMatchObject({ runAsUser: 12345, runAsGroup: 12345, runAsNonRoot: true });
     }
@@ -70,19 +71,34 @@ describe('LoadGenerator', () => {
     // 1m + 2m + 30s = 210 s, plus the 120 s backstop.
     expect(at(cronJob, 'spec', 'jobTemplate', 'spec')).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 330 });
     expect(at(podSpecOf(cronJob), 'restartPolicy')).toBe('Never');
-    expect(containerOf(cronJob)).toMatchObject({ args: ['run', '--address', '0.0.0.0:6565', '/scripts/spike.js'], resources: { limits: { cpu: '1', memory: '512Mi' } } });
+    expect(containerOf(cronJob)).toMatchObject({
+      args: ['run', '--address', '0.0.0.0:6565', '/scripts/spike.js'],
+      resources: { limits: { cpu: '1', memory: '512Mi' } },
+    });
   });
 
   test('the spike pods carry the same name label as the steady ones, so one NetworkPolicy covers both', () => {
     const steady = at(deployment, 'spec', 'template', 'metadata', 'labels', 'app.kubernetes.io/name');
     expect(at(cronJob, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels', 'app.kubernetes.io/name')).toBe(steady);
-    const gateway = { name: 'gateway', namespace: 'ingress', serviceAccount: 'gateway', podLabels: { app: 'gateway' }, ports: [8080], internal: false };
+    const gateway = {
+      name: 'gateway',
+      namespace: 'ingress',
+      serviceAccount: 'gateway',
+      podLabels: { app: 'gateway' },
+      ports: [8080],
+      internal: false,
+    };
     const withAccess = render({ access: { inbound: [], outbound: [{ peer: gateway, ports: [8080] }] } });
     expect(refs(withAccess)).not.toContain('AuthorizationPolicy/load');
-    expect(at(one(withAccess, 'NetworkPolicy'), 'spec')).toMatchObject({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'load' } }, policyTypes: ['Egress'] });
+    expect(at(one(withAccess, 'NetworkPolicy'), 'spec')).toMatchObject({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'load' } },
+      policyTypes: ['Egress'],
+    });
   });
 
   test('a spike duration that is not a k6 duration is refused', () => {
-    expect(() => render({ definition: { ...props.definition, spike: { rampUp: '1 minute', hold: '1m', rampDown: '1m' } } })).toThrow(/not a k6 duration/);
+    expect(() => render({ definition: { ...props.definition, spike: { rampUp: '1 minute', hold: '1m', rampDown: '1m' } } })).toThrow(
+      /not a k6 duration/,
+    );
   });
 });

@@ -88,7 +88,12 @@ describe('Microservice', () => {
   test('slowStart: no startup probe by default; with it, a two-minute startup probe and no liveness delay', () => {
     expect(at(container, 'startupProbe')).toBeUndefined();
     const slow = containerOf(one(render({ slowStart: true }), 'Deployment'));
-    expect(at(slow, 'startupProbe')).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 24 });
+    expect(at(slow, 'startupProbe')).toEqual({
+      httpGet: { path: '/healthz', port: 'http' },
+      periodSeconds: 5,
+      timeoutSeconds: 2,
+      failureThreshold: 24,
+    });
     expect(at(slow, 'livenessProbe', 'initialDelaySeconds')).toBeUndefined();
   });
 
@@ -162,10 +167,19 @@ describe('Microservice', () => {
 
   test('access: no policies of its own by default; with its edges, an AuthorizationPolicy and NetworkPolicy named after it', () => {
     expect(refs(objects).filter((r) => r.includes('Policy/'))).toEqual([]);
-    const caller = { name: 'web', namespace: 'shop', serviceAccount: 'web', podLabels: { 'app.kubernetes.io/name': 'web' }, ports: [80], internal: true };
+    const caller = {
+      name: 'web',
+      namespace: 'shop',
+      serviceAccount: 'web',
+      podLabels: { 'app.kubernetes.io/name': 'web' },
+      ports: [80],
+      internal: true,
+    };
     const withAccess = render({ access: { inbound: [{ peer: caller, ports: [8080] }], outbound: [] }, trustDomain: 'example.org' });
     expect(refs(withAccess)).toEqual(expect.arrayContaining(['AuthorizationPolicy/cart', 'NetworkPolicy/cart']));
-    expect(at(one(withAccess, 'AuthorizationPolicy'), 'spec', 'rules', 0, 'from', 0, 'source', 'principals')).toEqual(['example.org/ns/shop/sa/web']);
+    expect(at(one(withAccess, 'AuthorizationPolicy'), 'spec', 'rules', 0, 'from', 0, 'source', 'principals')).toEqual([
+      'example.org/ns/shop/sa/web',
+    ]);
   });
 
   test('exposes its name, port, Deployment and Service for other constructs to refer to', () => {

@@ -22,7 +22,11 @@ describe('Postgresql', () => {
 
   test('creates a ServiceAccount, the init-SQL ConfigMap, a Service and a one-replica StatefulSet governed by it', () => {
     expect(refs(objects)).toEqual(['ServiceAccount/db', 'ConfigMap/db-init', 'Service/db', 'StatefulSet/db']);
-    expect(at(statefulSet, 'spec')).toMatchObject({ serviceName: 'db', replicas: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } } });
+    expect(at(statefulSet, 'spec')).toMatchObject({
+      serviceName: 'db',
+      replicas: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } },
+    });
     expect(statefulSet.metadata.labels?.['app.kubernetes.io/component']).toBe('database');
   });
 
@@ -56,7 +60,9 @@ describe('Postgresql', () => {
   });
 
   test('port: 5432 by default on Service port tcp-postgresql; another port reaches PGPORT, the Service and the probes', () => {
-    expect(at(one(objects, 'Service'), 'spec', 'ports')).toEqual([{ name: 'tcp-postgresql', port: 5432, targetPort: 'tcp-postgresql', protocol: 'TCP' }]);
+    expect(at(one(objects, 'Service'), 'spec', 'ports')).toEqual([
+      { name: 'tcp-postgresql', port: 5432, targetPort: 'tcp-postgresql', protocol: 'TCP' },
+    ]);
     let db: Postgresql | undefined;
     const custom = synth((chart) => (db = new Postgresql(chart, 'db', { ...props, port: 5433 })));
     const c = containerOf(one(custom, 'StatefulSet'));
@@ -85,7 +91,14 @@ describe('Postgresql', () => {
 
   test('sidecarResources and access: nothing extra by default; sizing annotations and policies when given', () => {
     expect(refs(objects).some((r) => r.includes('Policy/'))).toBe(false);
-    const caller = { name: 'cart', namespace: 'shop', serviceAccount: 'cart', podLabels: { 'app.kubernetes.io/name': 'cart' }, ports: [8080], internal: true };
+    const caller = {
+      name: 'cart',
+      namespace: 'shop',
+      serviceAccount: 'cart',
+      podLabels: { 'app.kubernetes.io/name': 'cart' },
+      ports: [8080],
+      internal: true,
+    };
     const custom = render({
       sidecarResources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
       access: { inbound: [{ peer: caller, ports: [5432] }], outbound: [] },

@@ -28,8 +28,18 @@ describe('Redis', () => {
   });
 
   test('port: 6379 by default on Service port tcp-redis, the server and its ping probe', () => {
-    expect(at(one(objects, 'Service'), 'spec', 'ports')).toEqual([{ name: 'tcp-redis', port: 6379, targetPort: 'tcp-redis', protocol: 'TCP' }]);
-    expect(at(containerOf(deployment), 'args')).toEqual(['redis-server', '--port', '6379', '--maxmemory', '96mb', '--maxmemory-policy', 'allkeys-lru']);
+    expect(at(one(objects, 'Service'), 'spec', 'ports')).toEqual([
+      { name: 'tcp-redis', port: 6379, targetPort: 'tcp-redis', protocol: 'TCP' },
+    ]);
+    expect(at(containerOf(deployment), 'args')).toEqual([
+      'redis-server',
+      '--port',
+      '6379',
+      '--maxmemory',
+      '96mb',
+      '--maxmemory-policy',
+      'allkeys-lru',
+    ]);
     expect(at(containerOf(deployment), 'readinessProbe', 'exec', 'command', 2)).toBe('redis-cli -p 6379 ping | grep -q PONG');
   });
 
@@ -59,12 +69,22 @@ describe('Redis', () => {
   test('sidecarResources: Istio defaults (no annotations) unless given', () => {
     const annotations = at(deployment, 'spec', 'template', 'metadata', 'annotations');
     expect(annotations).toEqual({ 'kubectl.kubernetes.io/default-container': 'cache' });
-    const sized = one(render({ sidecarResources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } } }), 'Deployment');
+    const sized = one(
+      render({ sidecarResources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } } }),
+      'Deployment',
+    );
     expect(at(sized, 'spec', 'template', 'metadata', 'annotations', 'sidecar.istio.io/proxyCPULimit')).toBe('50m');
   });
 
   test('access: with inbound edges, policies open its port to the callers only', () => {
-    const caller = { name: 'cart', namespace: 'shop', serviceAccount: 'cart', podLabels: { 'app.kubernetes.io/name': 'cart' }, ports: [8080], internal: true };
+    const caller = {
+      name: 'cart',
+      namespace: 'shop',
+      serviceAccount: 'cart',
+      podLabels: { 'app.kubernetes.io/name': 'cart' },
+      ports: [8080],
+      internal: true,
+    };
     const withAccess = render({ access: { inbound: [{ peer: caller, ports: [6379] }], outbound: [] } });
     expect(refs(withAccess)).toEqual(expect.arrayContaining(['AuthorizationPolicy/cache', 'NetworkPolicy/cache']));
     expect(at(one(withAccess, 'NetworkPolicy'), 'spec', 'ingress')).toEqual([
