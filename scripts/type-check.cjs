@@ -45,6 +45,8 @@ function typeCheck(root, entry) {
   const parsed = ts.parseJsonConfigFileContent({ ...read.config, include: [], files: [] }, ts.sys, root, undefined, configFile);
   const options = {
     ...parsed.options,
+    // The commands never see jest's globals: leaving its types out checks the same, reading less.
+    ...(parsed.options.types ? { types: parsed.options.types.filter((type) => type !== 'jest') } : {}),
     noEmit: true,
     incremental: true,
     tsBuildInfoFile: join(root, 'build', `${entry}.tsbuildinfo`),
