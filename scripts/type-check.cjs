@@ -94,7 +94,35 @@ function typeCheckInWorker(root, entry) {
   });
 }
 
-module.exports = { BuildError, formatDiagnostic, typeCheck, typeCheckInWorker };
+/**
+ * The project files `<root>/<entry>.ts` reaches through its imports, type-only ones included,
+ * resolved as the compiler resolves them but without checking anything: what a check of the entry
+ * reads from the project. For bundles `tsc -p tsconfig.json` has just checked as part of the whole.
+ */
+function projectFilesOf(root, entry) {
+  const ts = require('typescript');
+  const configFile = join(root, 'tsconfig.json');
+  const { options } = ts.parseJsonConfigFileContent(
+    ts.readConfigFile(configFile, ts.sys.readFile).config,
+    ts.sys,
+    root,
+    undefined,
+    configFile,
+  );
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { fileName } of ts.preProcessFile(ts.sys.readFile(file) ?? '', true, true).importedFiles) {
+      const resolved = ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule;
+      if (resolved && !resolved.isExternalLibraryImport && !resolved.resolvedFileName.endsWith('.d.ts')) visit(resolved.resolvedFileName);
+    }
+  };
+  visit(join(root, `${entry}.ts`));
+  return [...seen].map((path) => relative(root, path).split('\\').join('/')).filter((path) => !path.startsWith('..'));
+}
+
+module.exports = { BuildError, formatDiagnostic, projectFilesOf, typeCheck, typeCheckInWorker };
 
 const { isMainThread, parentPort, workerData } = require('node:worker_threads');
 if (!isMainThread && workerData && workerData.entry) {

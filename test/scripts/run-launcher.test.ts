@@ -150,6 +150,17 @@ describe('node scripts/run.cjs <entry>', () => {
     expect(Object.keys(record.files)).toContain('types.ts');
   });
 
+  test('a bundle that tsc -p has just checked (`build.cjs --checked-by-tsc`, as npm test does) runs without a second check', () => {
+    writeFileSync(join(dir, 'types.ts'), 'export interface Info { readonly version: string }\n');
+    const node = (args: string[]) => spawnSync(process.execPath, args, { cwd: tmpdir(), encoding: 'utf8' });
+    expect(node([join(dir, 'scripts', 'build.cjs')]).stderr).toBe('');
+    expect(node([join(dir, 'scripts', 'build.cjs'), '--checked-by-tsc']).stderr).toBe('');
+    const record = JSON.parse(readFileSync(join(dir, 'build', 'inputs.json'), 'utf8')).main;
+    expect(record.typeChecked).toBe(true);
+    // The file main.ts reaches only for its types is an input: editing it checks again.
+    expect(Object.keys(record.files)).toContain('types.ts');
+  });
+
   test('a run of an unchanged tree loads neither the compiler nor esbuild', () => {
     const spy = join(dir, 'spy.cjs');
     writeFileSync(
