@@ -43,12 +43,21 @@ export default defineConfig(
             ),
             room(
               'constructs',
-              ['charts', 'synth', 'validation', 'tooling'],
-              'constructs never import charts, synth, validation or tooling.',
+              ['charts', 'synth', 'validation', 'tooling', 'scripts', 'main.ts'],
+              'constructs never import charts, synth, validation, tooling or the commands.',
             ),
-            room('charts', ['synth', 'validation', 'tooling'], 'charts never import synth, validation or tooling.'),
-            room('validation', ['charts', 'synth', 'tooling'], 'validation never imports charts, synth or tooling.'),
-            room('synth', ['tooling'], 'synth never imports tooling.'),
+            room(
+              'charts',
+              ['synth', 'validation', 'tooling', 'scripts', 'main.ts'],
+              'charts never import synth, validation, tooling or the commands.',
+            ),
+            room(
+              'validation',
+              ['charts', 'synth', 'tooling', 'scripts', 'main.ts'],
+              'validation never imports charts, synth, tooling or the commands.',
+            ),
+            room('synth', ['tooling', 'scripts', 'main.ts'], 'synth never imports tooling or the commands.'),
+            room('tooling', ['scripts', 'main.ts'], 'tooling never imports the commands.'),
             ...['config', 'charts', 'constructs', 'synth', 'validation', 'tooling', 'scripts', 'main.ts'].map((target) =>
               room(target, ['test'], 'nothing outside test/ imports test/.'),
             ),

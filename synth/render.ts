@@ -3,7 +3,7 @@
 import { ApiObject, App, type Chart } from 'cdk8s';
 import { platformCharts } from '../charts';
 import type { PlatformConfig } from '../config/types';
-import { webhookSecretPatch } from '../constructs/argocd/webhook-secret-patch';
+import { webhookSecretPatch } from './webhook-secret-patch';
 import type { KubeObject, Manifest } from '../validation/manifest';
 import type { OutputFile } from './write-dist';
 import { yamlText } from './yaml-text';

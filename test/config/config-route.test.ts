@@ -15,7 +15,7 @@ const ENV = 'prod';
 
 const renamed = (secret: ExternalSecret, name: string): ExternalSecret => ({ ...secret, name });
 
-/** The prod config with one value changed on each route that used to bypass PlatformConfig. */
+/** The prod config with one value changed on the observability, delivery and secrets routes. */
 function overridden(): PlatformConfig {
   return withConfig(ENV, (c) => {
     const grafanaAdmin = renamed(c.secrets.grafanaAdmin, 'grafana-admin-route-test');

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { ExternalSecret } from '../../config/types';
+import type { ExternalSecret } from '../config/types';
 
 /**
  * A merge patch for `argocd-secret` that points Argo CD's GitHub webhook secret at a Secret created
