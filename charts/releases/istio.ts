@@ -35,6 +35,16 @@ export interface IstiodValues {
     /** Access logs on the sidecars' stdout, for the logs panel during the demo. */
     readonly accessLogFile: '/dev/stdout';
     readonly accessLogEncoding: 'JSON';
+    readonly defaultConfig: {
+      /**
+       * The app container starts only once Envoy is ready. Istio 1.29 runs the proxy as a native
+       * sidecar (an init container that starts first) only on Kubernetes ≥ 1.33; on k3s 1.31 it is
+       * an ordinary container, and with istio-cni redirecting from the first packet an app that
+       * calls out at start (auth-service → user-service, the services → PostgreSQL) fails until
+       * Envoy listens.
+       */
+      readonly holdApplicationUntilProxyStarts: true;
+    };
   };
   readonly base: { readonly validationFailurePolicy: 'Fail' };
   readonly resources: ResourceRequirements;
@@ -88,7 +98,12 @@ export function istioReleases(config: PlatformConfig): HelmRelease[] {
   const istiod: IstiodValues = {
     global: { platform, proxy: { seccompProfile: { type: 'RuntimeDefault' } } },
     cni: { enabled: true },
-    meshConfig: { enablePrometheusMerge: true, accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON' },
+    meshConfig: {
+      enablePrometheusMerge: true,
+      accessLogFile: '/dev/stdout',
+      accessLogEncoding: 'JSON',
+      defaultConfig: { holdApplicationUntilProxyStarts: true },
+    },
     base: { validationFailurePolicy: 'Fail' },
     resources: mesh.istiod.resources,
     seccompProfile: { type: 'RuntimeDefault' },

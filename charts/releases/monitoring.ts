@@ -51,6 +51,11 @@ export interface KubePrometheusStackValues {
     readonly resources: ResourceRequirements;
     readonly sidecar: {
       readonly dashboards: { readonly enabled: true; readonly label: string; readonly labelValue: string; readonly searchNamespace: 'ALL' };
+      /**
+       * The chart's Alertmanager data source points at the release's Alertmanager Service, which
+       * does not exist with `alertmanager.enabled: false`: Grafana would show a broken data source.
+       */
+      readonly datasources: { readonly alertmanager: { readonly enabled: false } };
     };
     readonly additionalDataSources: readonly {
       readonly name: string;
@@ -234,7 +239,10 @@ export function monitoringReleases(config: PlatformConfig): HelmRelease[] {
       persistence: { enabled: true, size: o.grafana.storageSize, storageClassName: environment.postgresql.storageClassName },
       deploymentStrategy: { type: 'Recreate' },
       resources: o.grafana.resources,
-      sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
+      sidecar: {
+        dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' },
+        datasources: { alertmanager: { enabled: false } },
+      },
       additionalDataSources: [
         { name: 'Loki', type: 'loki', uid: observability.datasources.loki, access: 'proxy', url: observability.lokiUrl },
       ],

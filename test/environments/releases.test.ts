@@ -49,6 +49,8 @@ describe.each(environmentNames)('environment %s', (environment) => {
     const istiod = release(environment, 'istiod').values;
     expect(istiod.cni).toEqual({ enabled: true });
     expect(istiod.meshConfig.enablePrometheusMerge).toBe(true);
+    // The proxy is an ordinary container before Kubernetes 1.33: apps wait for it to be ready.
+    expect(istiod.meshConfig.defaultConfig).toEqual({ holdApplicationUntilProxyStarts: true });
     expect(istiod.global.proxy.seccompProfile).toEqual({ type: 'RuntimeDefault' });
     expect(istiod.base.validationFailurePolicy).toBe('Fail');
     for (const forbidden of ['hub', 'tag', '_internal_defaults_do_not_set']) expect(istiod).not.toHaveProperty(forbidden);
@@ -87,6 +89,9 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(values.grafana).not.toHaveProperty('adminPassword');
     expect(values.grafana.securityContext).toMatchObject({ runAsUser: 472, runAsGroup: 472, fsGroup: 472 });
     expect(values.grafana.initChownData).toEqual({ enabled: false });
+    // No Alertmanager runs, so Grafana gets no Alertmanager data source pointing at nothing.
+    expect(values.alertmanager).toEqual({ enabled: false });
+    expect(values.grafana.sidecar.datasources).toEqual({ alertmanager: { enabled: false } });
     expect(values.grafana.sidecar.dashboards).toEqual({
       enabled: true,
       label: 'grafana_dashboard',
