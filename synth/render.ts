@@ -13,7 +13,7 @@ export type OutputTree = 'dist' | 'argocd';
 
 export interface RenderedManifest extends Manifest {
   readonly tree: OutputTree;
-  /** Path inside `<tree>/<env>/`: `<app>/<kind>-<name>.yaml` in dist, `<kind>-<name>.yaml` in argocd. */
+  /** Path inside `<tree>/<env>/`: `<app>/<kind>-<name>.yaml` in dist, `<order>-<kind>-<name>.yaml` in argocd. */
   readonly path: string;
 }
 
@@ -22,13 +22,27 @@ export function manifestFileName(object: KubeObject): string {
   return `${object.kind.toLowerCase()}-${object.metadata?.name ?? 'unnamed'}.yaml`;
 }
 
+/**
+ * The order `kubectl apply -f argocd/<env>/` must create the bootstrap in (it applies a folder's
+ * files alphabetically): the AppProject and the health checks in `argocd-cm` exist before the root
+ * Application that needs them syncs. The bootstrap's file names start with this position.
+ */
+export const BOOTSTRAP_APPLY_ORDER = ['AppProject', 'ConfigMap', 'Application'] as const;
+
+/** `1-appproject-titanium.yaml`: the bootstrap's file name, in apply order. */
+export function bootstrapFileName(object: KubeObject): string {
+  const rank = (BOOTSTRAP_APPLY_ORDER as readonly string[]).indexOf(object.kind);
+  return `${rank < 0 ? BOOTSTRAP_APPLY_ORDER.length + 1 : rank + 1}-${manifestFileName(object)}`;
+}
+
 function manifestsOf(chart: Chart, tree: OutputTree, environment: string, folder?: string): RenderedManifest[] {
   return chart.node
     .findAll()
     .filter(ApiObject.isApiObject)
     .map((construct) => {
       const object = construct.toJson() as KubeObject;
-      const path = folder ? `${folder}/${manifestFileName(object)}` : manifestFileName(object);
+      const name = tree === 'argocd' ? bootstrapFileName(object) : manifestFileName(object);
+      const path = folder ? `${folder}/${name}` : name;
       return { object, tree, path, file: `${tree}/${environment}/${path}`, constructPath: construct.node.path };
     });
 }

@@ -70,6 +70,16 @@ describe.each(environmentNames)('environment %s', (environment) => {
     for (const file of bootstrapFiles) expect(readFileSync(join(dir, file.path), 'utf8')).toBe(file.content);
   });
 
+  test('`kubectl apply -f argocd/<env>/` (files in name order) creates the AppProject and argocd-cm before the root Application', () => {
+    const applied = readdirSync(join(ROOT, 'argocd', environment))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => (parse(readFileSync(join(ROOT, 'argocd', environment, f), 'utf8')) as KubeObject).kind);
+    expect(applied.indexOf('Application')).toBe(applied.length - 1);
+    expect(applied.indexOf('AppProject')).toBeLessThan(applied.indexOf('Application'));
+    expect(applied.indexOf('ConfigMap')).toBeLessThan(applied.indexOf('Application'));
+  });
+
   test('the webhook secret patch holds a reference to the declared Secret, never a value', () => {
     const patch = bootstrapFiles.find((f) => f.path === 'patches/argocd-secret-webhook.yaml')!;
     const secret = config.externalSecrets.find((s) => s.name === 'argocd-github-webhook')!;
@@ -224,7 +234,7 @@ describe('a third environment is one config entry', () => {
   test('renders its own folders without findings', () => {
     expect(result.findings).toEqual([]);
     expect(files(result.manifests)).toContain('dist/staging/titanium-staging/deployment-api-gateway.yaml');
-    expect(files(result.bootstrap)).toContain('argocd/staging/application-titanium-root.yaml');
+    expect(files(result.bootstrap)).toContain('argocd/staging/3-application-titanium-root.yaml');
   });
 
   test('its Applications read staging/ and deploy to its cluster', () => {
