@@ -26,7 +26,9 @@ export class ArgoBootstrapChart extends Chart {
       source: { repoURL: delivery.repoURL, targetRevision: delivery.deployBranch, path: `${environment.name}/${ARGOCD_APPS}` },
       server: environment.cluster.server,
       namespace: delivery.argocd.namespace,
-      retry: delivery.retry,
+      retry: delivery.rootRetry,
+      // A retry must re-apply every child and wait for each wave's health again.
+      applyOutOfSyncOnly: false,
       // Deleting the root by hand must not take the whole platform with it.
       cascadeDelete: false,
       partOf: platform.name,

@@ -17,6 +17,9 @@ export const delivery: DeliveryConfig = {
   },
   // A failed sync retries 5 times: after 5 s, 10 s, 20 s, 40 s, 80 s (about two and a half minutes).
   retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+  // The root waits through a cold start: CRDs, istiod before the gateway, Prometheus before its
+  // monitors, each wave healthy before the next. 20 retries back off to 3 min each: about 45 min.
+  rootRetry: { limit: 20, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
 };
 
 /**

@@ -259,6 +259,8 @@ export interface DeliveryConfig {
     readonly reconciliationJitter: string;
   };
   readonly retry: { readonly limit: number; readonly backoff: RetryBackoff };
+  /** The root Application's retries: enough for a cold start, where children take minutes to be healthy. */
+  readonly rootRetry: { readonly limit: number; readonly backoff: RetryBackoff };
 }
 
 /** How a request path is matched: exactly, or by prefix. */

@@ -11,17 +11,32 @@ export interface ArgoCdSettingsProps {
 
 /**
  * A health check for Application resources, so a parent app of apps waits in each sync wave until
- * its child Applications are healthy (Argo CD removed the built-in one in 1.8).
+ * its child Applications are done (Argo CD removed the built-in one in 1.8). A child is Healthy only
+ * when it is Healthy and Synced. Degraded becomes Progressing, with the child's message: on a fresh
+ * cluster children are briefly Degraded (Prometheus before its pod is ready, HPAs before
+ * metrics-server has data), and Argo CD fails a whole sync the moment one of its tasks turns
+ * Degraded. Argo CD runs this with gopher-lua (Lua 5.1); test/constructs/argocd/argocd-settings
+ * runs it on the child states that matter.
  */
 export const APPLICATION_HEALTH_LUA = `hs = {}
 hs.status = "Progressing"
-hs.message = ""
-if obj.status ~= nil then
-  if obj.status.health ~= nil then
-    hs.status = obj.status.health.status
-    if obj.status.health.message ~= nil then
-      hs.message = obj.status.health.message
-    end
+hs.message = "waiting for the child Application's status"
+if obj.status ~= nil and obj.status.health ~= nil then
+  local health = obj.status.health.status
+  local message = obj.status.health.message or ""
+  local sync = "Unknown"
+  if obj.status.sync ~= nil and obj.status.sync.status ~= nil then
+    sync = obj.status.sync.status
+  end
+  if health == "Healthy" and sync == "Synced" then
+    hs.status = "Healthy"
+    hs.message = message
+  elseif health == "Degraded" then
+    hs.message = "child Degraded, waiting for it to recover: " .. message
+  elseif health == "Healthy" then
+    hs.message = "child Healthy but " .. sync
+  else
+    hs.message = "child " .. tostring(health) .. ": " .. message
   end
 end
 return hs

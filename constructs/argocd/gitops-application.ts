@@ -45,6 +45,12 @@ export interface GitOpsApplicationProps {
    */
   readonly cascadeDelete?: boolean;
   readonly retry: { readonly limit: number; readonly backoff: RetryBackoff };
+  /**
+   * Apply only the objects that are out of sync. Off for an app of apps: a retry would then skip
+   * the children it already applied without waiting for their health, and lose the wave order.
+   * @default true
+   */
+  readonly applyOutOfSyncOnly?: boolean;
   /** Value of `app.kubernetes.io/part-of`. */
   readonly partOf: string;
   /** Version label. */
@@ -106,7 +112,7 @@ export class GitOpsApplication extends Construct {
             // Large objects (CRDs, dashboards) exceed the client-side last-applied annotation.
             'ServerSideApply=true',
             // Only changed objects are applied: faster syncs inside the five-minute budget.
-            'ApplyOutOfSyncOnly=true',
+            ...(props.applyOutOfSyncOnly === false ? [] : ['ApplyOutOfSyncOnly=true']),
             // Deletions wait until everything else is synced and healthy.
             'PruneLast=true',
             // A sync leaves the ignored fields to whoever owns them instead of resetting them.

@@ -199,6 +199,20 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(spec<ApplicationSpec>(root).source.path).toBe(`${environment}/argocd-apps`);
     // Deleting the root by hand must not cascade to the whole platform.
     expect(root.metadata?.finalizers).toBeUndefined();
+    // A retry re-applies every child and waits for each wave again; a cold start takes minutes.
+    const policy = (
+      root.spec as {
+        syncPolicy: { syncOptions: string[]; retry: { limit: number; backoff: { duration: string; factor: number; maxDuration: string } } };
+      }
+    ).syncPolicy;
+    expect(policy.syncOptions).not.toContain('ApplyOutOfSyncOnly=true');
+    expect(policy.retry.limit).toBe(config.delivery.rootRetry.limit);
+    const seconds = (d: string) => Number(/^(\d+)s$/.exec(d)?.[1] ?? Number(/^(\d+)m$/.exec(d)![1]) * 60);
+    const { duration, factor, maxDuration } = policy.retry.backoff;
+    const waited = Array.from({ length: policy.retry.limit }, (_, n) =>
+      Math.min(seconds(duration) * factor ** n, seconds(maxDuration)),
+    ).reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThanOrEqual(30 * 60);
     const settings = bootstrap.find((m) => m.object.kind === 'ConfigMap')!.object;
     expect(settings.metadata).toMatchObject({ name: 'argocd-cm', namespace: 'argocd' });
     expect(settings.data).toEqual({
@@ -213,11 +227,6 @@ describe.each(environmentNames)('environment %s', (environment) => {
       expect(ns.object.metadata?.annotations?.['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
     }
   });
-});
-
-test('the Application health check reports the child health status', () => {
-  expect(APPLICATION_HEALTH_LUA).toContain('hs.status = obj.status.health.status');
-  expect(APPLICATION_HEALTH_LUA.trim().endsWith('return hs')).toBe(true);
 });
 
 describe('a third environment is one config entry', () => {

@@ -62,6 +62,11 @@ describe('GitOpsApplication', () => {
     expect(render({ syncWave: 2 }).metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('2');
   });
 
+  test('applyOutOfSyncOnly: on by default; off (an app of apps re-applies every child) when false', () => {
+    expect(at(application, 'spec', 'syncPolicy', 'syncOptions')).toContain('ApplyOutOfSyncOnly=true');
+    expect(at(render({ applyOutOfSyncOnly: false }), 'spec', 'syncPolicy', 'syncOptions')).toEqual(['ServerSideApply=true', 'PruneLast=true']);
+  });
+
   test('cascadeDelete: the resources finalizer by default; none when off', () => {
     expect(application.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
     expect(render({ cascadeDelete: false }).metadata.finalizers).toBeUndefined();
