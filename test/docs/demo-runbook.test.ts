@@ -1,16 +1,15 @@
 // The demo runbook (docs/demo-runbook.md) against the config and the rendered objects: every URL is a registered
 // NodePort, every object a command names exists, every number it promises is the configured one, and
 // it covers the five steps of platform.md's demo in order.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { platformConfig } from '../../config';
 import { observability } from '../../config/observability';
 import { grafanaAdmin } from '../../config/secrets';
 import { routeRequest, type HttpRoute } from '../../validation/evaluators/routing';
 import { named, objects, podTemplate } from '../support/helpers';
+import { readDoc } from '../support/docs';
 
 // The whole page is the runbook.
-const runbook = readFileSync(join(__dirname, '..', '..', 'docs', 'demo-runbook.md'), 'utf8');
+const runbook = readDoc('docs/demo-runbook.md');
 const config = platformConfig('prod');
 const prod = objects('prod');
 const namespace = config.environment.namespace;

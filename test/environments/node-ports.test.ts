@@ -1,13 +1,12 @@
 // One registry of NodePorts: every NodePort the platform asks for comes from it, synth refuses a
 // clash or a number outside 30000–32767, and the endpoint table of docs/demo-runbook.md is generated
 // from it.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { platformReleases } from '../../charts';
 import { platformConfig } from '../../config';
 import { checkConfig } from '../../validation/config-checks';
 import { endpointsTable } from '../../synth/endpoints';
 import { environmentNames, rendered, withConfig } from '../support/helpers';
+import { readDoc } from '../support/docs';
 
 /** Every value under a key that sets a node port, anywhere in the rendered objects. */
 function nodePortsIn(value: unknown): number[] {
@@ -41,6 +40,6 @@ test('a clash and a port out of range are config errors, reported together', () 
 });
 
 test('the endpoint table of docs/demo-runbook.md is the registry', () => {
-  const page = readFileSync(join(__dirname, '..', '..', 'docs', 'demo-runbook.md'), 'utf8');
+  const page = readDoc('docs/demo-runbook.md');
   expect(page).toContain(endpointsTable(platformConfig('prod')));
 });

@@ -1,13 +1,12 @@
 // Monitoring as code: the Golden Signals dashboard, the alert rules and the scrape configs, as
 // rendered. Every PromQL expression parses; the dashboard has what the demo shows; every alert names
 // a runbook that exists; nothing scrapes the apps in plaintext.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { platformConfig } from '../../config';
 import { CONFIGMAP_LIMIT_BYTES } from '../../constructs/observability/grafana-dashboard';
 import { environmentNames, objects } from '../support/helpers';
 import type { KubeObject } from '../../validation/manifest';
 import { promqlErrors } from '../support/promql';
+import { readDoc } from '../support/docs';
 
 interface Panel {
   type: string;
@@ -34,7 +33,7 @@ interface PrometheusRuleSpec {
   }[];
 }
 
-const runbooks = readFileSync(join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
+const runbooks = readDoc('docs/runbooks.md');
 
 describe.each(environmentNames)('environment %s', (environment) => {
   const config = platformConfig(environment);

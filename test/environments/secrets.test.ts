@@ -8,6 +8,7 @@ import { createSecretCommand } from '../support/secret-commands';
 import { renderEnvironment, synthEnvironment, SynthError } from '../../synth/synth';
 import { checkNoSecretData, checkSecretReferences, secretReferences } from '../../validation/secrets';
 import { environmentNames, objects, rendered, withConfig } from '../support/helpers';
+import { readDoc } from '../support/docs';
 
 describe.each(environmentNames)('environment %s', (environment) => {
   const config = platformConfig(environment);
@@ -111,7 +112,7 @@ test('a rendered Secret with data is refused', () => {
 });
 
 test('docs/bootstrap.md gives the exact create command for every declared Secret', () => {
-  const page = readFileSync(join(__dirname, '..', '..', 'docs', 'bootstrap.md'), 'utf8');
+  const page = readDoc('docs/bootstrap.md');
   const config = platformConfig('prod');
   const commands = config.externalSecrets.map((secret) => createSecretCommand(secret, config.environment.namespace));
   // Placeholders only: an operator types the values, git never sees them.

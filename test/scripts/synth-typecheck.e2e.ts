@@ -3,32 +3,9 @@
 // dist/, argocd/ and the bundle exactly as they were. A full first synth with its type check, so it
 // runs beside the adding-a-service recipe rather than in `npm test`.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../support/cli';
-
-/** The project's sources (not its tests, build/ or output) in a temporary folder, its packages linked. */
-function projectCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'titanium-typecheck-'));
-  for (const path of [
-    'main.ts',
-    'package.json',
-    'tsconfig.json',
-    'charts',
-    'config',
-    'constructs',
-    'imports',
-    'synth',
-    'validation',
-    'tooling',
-    'scripts',
-  ]) {
-    cpSync(join(ROOT, path), join(dir, path), { recursive: true });
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
-}
+import { projectCopy } from '../support/project-copy';
 
 /** Every file under `root` with its bytes. */
 function tree(root: string): Record<string, string> {
@@ -42,7 +19,7 @@ function tree(root: string): Record<string, string> {
 }
 
 describe('npm run synth on a config with a misspelled field', () => {
-  const dir = projectCopy();
+  const dir = projectCopy('typecheck');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const synth = () => spawnSync(process.execPath, [join(dir, 'scripts', 'run.cjs'), 'main'], { cwd: dir, encoding: 'utf8' });
 
