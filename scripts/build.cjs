@@ -235,6 +235,13 @@ async function build(entries = allEntries(), outdir = 'build', { check, started 
   writeAtomically(INPUTS_FILE, `${JSON.stringify(records, null, 2)}\n`);
 }
 
+/** `record` marked checked, its inputs joined by the files the check read (fingerprinted as of `since`). */
+const checkedRecord = (record, read, since) => ({
+  ...record,
+  files: fingerprints([...Object.keys(record.files), ...read], since),
+  typeChecked: true,
+});
+
 /**
  * Rebuilds build/<entry>.js when one of its inputs changed, after type-checking it (loads the
  * compiler and esbuild only then); its record. A type error throws a BuildError and leaves build/
@@ -252,7 +259,7 @@ async function ensureBuilt(entry) {
   // Bundled by `node scripts/build.cjs` from these very files: checking it is all that is missing.
   const read = await checking;
   const records = readRecords();
-  records[entry] = { ...record, files: fingerprints([...Object.keys(record.files), ...read], started), typeChecked: true };
+  records[entry] = checkedRecord(record, read, started);
   writeAtomically(INPUTS_FILE, `${JSON.stringify(records, null, 2)}\n`);
   return records[entry];
 }
@@ -270,8 +277,7 @@ function markChecked() {
   for (const entry of allEntries()) {
     const record = currentRecord(entry);
     if (!record || record.typeChecked) continue;
-    const files = fingerprints([...Object.keys(record.files), ...projectFilesOf(ROOT, entry)], built);
-    records[entry] = { ...record, files, typeChecked: true };
+    records[entry] = checkedRecord(record, projectFilesOf(ROOT, entry), built);
   }
   writeAtomically(INPUTS_FILE, `${JSON.stringify(records, null, 2)}\n`);
 }
