@@ -4,6 +4,9 @@ import { Application, type ApplicationSpecIgnoreDifferences, type ApplicationSpe
 import { standardLabels } from '../labels';
 
 /** An `ignoreDifferences` entry with the reason it is needed; the reason stays in the source. */
+/** Argo CD's `ForegroundPropagationPolicyFinalizer` (pkg/apis/application/v1alpha1). */
+export const ARGOCD_CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io/foreground';
+
 export interface JustifiedIgnoreDifference extends ApplicationSpecIgnoreDifferences {
   readonly reason: string;
 }
@@ -93,8 +96,10 @@ export class GitOpsApplication extends Construct {
           // e.g. a StatefulSet's volumeClaimTemplates (argoproj/argo-cd#11143).
           'argocd.argoproj.io/compare-options': 'ServerSideDiff=true',
         },
-        // Removing the Application (e.g. pruned by the root app) removes what it deployed.
-        finalizers: props.cascadeDelete === false ? undefined : ['resources-finalizer.argocd.argoproj.io'],
+        // Removing the Application (e.g. pruned by the root app) removes what it deployed, foreground
+        // as with the bare name; the /foreground form is Argo CD's domain-qualified one, which the API
+        // server (≥ 1.29) accepts without a warning on every apply.
+        finalizers: props.cascadeDelete === false ? undefined : [ARGOCD_CASCADE_FINALIZER],
       },
       spec: {
         project: props.project,

@@ -143,7 +143,7 @@ describe.each(environmentNames)('environment %s', (environment) => {
       expect(syncPolicy.retry.limit).toBeGreaterThan(0);
       expect(syncPolicy.retry.backoff.factor).toBeGreaterThan(1);
       expect(syncPolicy.syncOptions).toContain('ServerSideApply=true');
-      expect(app.metadata?.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+      expect(app.metadata?.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/foreground']);
     }
   });
 

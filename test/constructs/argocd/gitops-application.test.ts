@@ -68,7 +68,7 @@ describe('GitOpsApplication', () => {
   });
 
   test('cascadeDelete: the resources finalizer by default; none when off', () => {
-    expect(application.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(application.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/foreground']);
     expect(render({ cascadeDelete: false }).metadata.finalizers).toBeUndefined();
   });
 
