@@ -1,6 +1,7 @@
 // `npm run synth [-- --env <name>|all ...] [--out <dir>] [--argocd-out <dir>]`: renders, validates
 // and writes dist/<env>/<app>/<kind>-<name>.yaml and the Argo CD bootstrap argocd/<env>/. Every
 // environment is rendered and checked before any is written, so a refused run changes nothing.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { platformConfig } from './config';
 import { ENV_OPTION, envUsage, selectEnvironments } from './tooling/environment-args';
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   // starts before the renderer is loaded: starting a process is cheapest while this one is small,
   // and git then runs while the code loads and the environments render.
   const source = sourceRevision(__dirname);
-  const { renderEnvironment, writeEnvironment } = require('./synth/synth') as typeof Synth;
+  const { immutableChangesSince, renderEnvironment, writeEnvironment } = require('./synth/synth') as typeof Synth;
   const { synthSummary } = require('./synth/synth-summary') as typeof SynthSummary;
   const { names, problems } = selectEnvironments(values.env);
   if (problems.length > 0) {
@@ -49,9 +50,15 @@ async function main(argv: string[]): Promise<number> {
   }
   const configs = names.map((name) => platformConfig(name));
 
-  // Check everything first: one bad environment must not leave another half-updated.
+  const roots = { dist: values.out ?? 'dist', argocd: values['argocd-out'] ?? 'argocd' };
+  // Check everything first: one bad environment must not leave another half-updated. That includes
+  // updates the API server would refuse, against the render dist/ holds now.
   const results = configs.map((config) => {
-    const result = renderEnvironment(config);
+    const rendered = renderEnvironment(config);
+    const result = {
+      ...rendered,
+      findings: [...rendered.findings, ...immutableChangesSince(join(roots.dist, config.environment.name), rendered)],
+    };
     return { config, result, ...countBySeverity(result.findings) };
   });
   let refused = false;
@@ -67,7 +74,6 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const roots = { dist: values.out ?? 'dist', argocd: values['argocd-out'] ?? 'argocd' };
   const revision = await source;
   for (const { config, result, warnings } of results) {
     const written = writeEnvironment(config, result, roots, revision);

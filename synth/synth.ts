@@ -1,4 +1,5 @@
 // Render → validate → write. Nothing is written unless validation finds no error.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { platformReleases } from '../charts';
 import type { PlatformConfig } from '../config/types';
@@ -7,6 +8,9 @@ import { ENVIRONMENT_README, environmentReadme } from './environment-readme';
 import { manifestYaml, renderManifests, type RenderedFolder, type RenderedManifest, type RenderedRelease } from './render';
 import { findingFor, type Finding } from '../validation/finding';
 import { validateManifests } from '../validation';
+import { checkImmutableFields, IMMUTABLE_RULES } from '../validation/immutable-fields';
+import type { KubeObject } from '../validation/manifest';
+import { parseManifests } from '../validation/read-manifests';
 import { replaceFolder, type OutputFile } from './write-dist';
 import type { SourceRevision } from './source-revision';
 
@@ -90,6 +94,26 @@ function folderContents(manifests: readonly RenderedManifest[]) {
 /** The files of `<dist>/<env>/` for a render: one per object, and README.md naming `source`. */
 export function distFiles(config: PlatformConfig, result: RenderResult, source: SourceRevision | undefined): OutputFile[] {
   return [...folderContents(result.manifests), { path: ENVIRONMENT_README, content: environmentReadme(config, result, source) }];
+}
+
+const IMMUTABLE_KINDS = new Set([...IMMUTABLE_RULES.keys()].map((key) => key.split('/')[1]));
+
+/**
+ * Updates the API server would refuse, against what `<dist>/<env>/` holds before this synth (the
+ * render the cluster has, or will have once it is published). Only files that changed are read.
+ */
+export function immutableChangesSince(distDir: string, result: RenderResult): Finding[] {
+  const previous: KubeObject[] = [];
+  const changed = result.manifests.filter((m) => {
+    if (!IMMUTABLE_KINDS.has(m.object.kind)) return false;
+    const file = join(distDir, m.path);
+    if (!existsSync(file)) return false;
+    const text = readFileSync(file, 'utf8');
+    if (text === manifestYaml(m)) return false;
+    previous.push(...parseManifests(text, file).manifests.map((old) => old.object));
+    return true;
+  });
+  return changed.length === 0 ? [] : checkImmutableFields(previous, changed, `${distDir}/ as it was before this synth`);
 }
 
 /**

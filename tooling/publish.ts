@@ -14,6 +14,10 @@ import { join } from 'node:path';
 import { commitIdentity, git, tryGit } from './git';
 import { ENVIRONMENT_README } from '../synth/environment-readme';
 import { withoutSourceLine } from '../synth/source-revision';
+import { formatFinding } from '../validation/finding';
+import { checkImmutableFields } from '../validation/immutable-fields';
+import { readManifests } from '../validation/read-manifests';
+import { readRenderedRef } from './rendered-tree';
 
 export const DEPLOY_BRANCH_README = `# Rendered manifests (generated, do not edit)
 
@@ -145,6 +149,21 @@ function onlySourceLineChanged(options: PublishOptions, parent: string, tree: st
   return withoutSourceLine(before) === withoutSourceLine(after);
 }
 
+/**
+ * Updates of objects the branch already holds that the API server would refuse (an immutable field
+ * changed): Argo CD's sync would fail on them, so they are not published. Files are named as in
+ * dist/, where the user looks.
+ */
+function refusedUpdates(options: PublishOptions, staging: string, ref: string): string[] {
+  const published = readRenderedRef(options.repository, ref, options.environment).map((m) => m.object);
+  if (published.length === 0) return [];
+  const next = readManifests([join(staging, options.environment)]).manifests.map((m) => ({
+    ...m,
+    file: join(options.distDir, m.file.slice(staging.length + 1)),
+  }));
+  return checkImmutableFields(published, next, `${options.branch}:${options.environment}/`).map(formatFinding);
+}
+
 const RETRYABLE_PUSH = /non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info|incorrect old value/i;
 
 export function publish(options: PublishOptions): PublishResult {
@@ -172,6 +191,10 @@ export function publish(options: PublishOptions): PublishResult {
           `${options.branch}: ${options.environment}/ already renders ${newer.slice(0, 12)}, newer than ${source.slice(0, 12)}; not publishing`,
         );
         return { status: 'superseded', commit: parent, attempts: attempt - 1 };
+      }
+      const refused = parent ? refusedUpdates(options, staging, privateRef) : [];
+      if (refused.length > 0) {
+        throw new PublishError(`${options.environment}: not published; the cluster would refuse these updates:\n  ${refused.join('\n  ')}`);
       }
       rmSync(index, { force: true });
       const tree = buildTree(options, staging, index, parent);

@@ -434,3 +434,45 @@ describe('npm run publish:deploy publishes only the render of HEAD', () => {
     expect(run.status).toBe(0);
   });
 });
+
+describe('an update the cluster would refuse is not published', () => {
+  const deployment = (app: string) =>
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: api',
+      '  namespace: titanium-prod',
+      'spec:',
+      '  selector:',
+      '    matchLabels:',
+      `      app: ${app}`,
+      '  template:',
+      '    metadata:',
+      '      labels:',
+      `        app: ${app}`,
+      '',
+    ].join('\n');
+
+  test('a changed Deployment selector is refused, naming the file, the field and the branch; nothing is pushed', () => {
+    const f = fixture();
+    writeRendered(f.dist, 'prod', { 'titanium-prod/deployment-api.yaml': deployment('api') });
+    expect(publish(options(f)).status).toBe('published');
+    const published = onRemote(f, ['rev-parse', 'deploy']);
+    writeRendered(f.dist, 'prod', { 'titanium-prod/deployment-api.yaml': deployment('api-v2') });
+    let error: unknown;
+    try {
+      publish(options(f));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(PublishError);
+    const message = (error as Error).message;
+    expect(message).toContain('prod: not published; the cluster would refuse these updates');
+    expect(message).toContain(
+      `${join(f.dist, 'prod', 'titanium-prod', 'deployment-api.yaml')} Deployment/titanium-prod/api spec.selector:`,
+    );
+    expect(message).toContain('compared with deploy:prod/');
+    expect(onRemote(f, ['rev-parse', 'deploy'])).toBe(published);
+  });
+});
