@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { actionlint } from '../support/actionlint';
 import { ROOT } from '../support/cli';
+import { environments } from '../../config';
+import { controlPlaneModule, pinnedRelease } from '../../tooling/cluster/control-plane';
 
 interface Step {
   uses?: string;
@@ -152,4 +154,21 @@ test('the gate gives the tests what they need from outside the repository, and m
   expect(cache).toBeLessThan(fetch);
   // the cache holds what fetch:crds writes, under a key that changes with the pins
   expect(verify[cache].with).toEqual({ path: '~/.cache/titanium/crds', key: "titanium-crds-${{ hashFiles('tooling/crds.lock.json') }}" });
+});
+
+test('the gate runs the control-plane tests on one throwaway kind cluster per environment, with the same script', () => {
+  const cluster = workflow('gate.yml').jobs.cluster as Job & { strategy: { matrix: { environment: string[] } } };
+  expect(cluster.strategy.matrix.environment).toEqual(Object.keys(environments));
+  const kind = cluster.steps!.find((s) => s.uses?.startsWith('helm/kind-action@'))!;
+  // The node image by digest and a kubectl within one minor version of it, both at the pinned release's minor.
+  const minor = pinnedRelease(controlPlaneModule(ROOT)).kubernetes.split('.').slice(0, 2).join('.');
+  expect(kind.with!.node_image).toMatch(new RegExp(`^kindest/node:${minor.replace('.', '\\.')}\\.\\d+@sha256:[0-9a-f]{64}$`));
+  expect(kind.with!.kubectl_version).toMatch(new RegExp(`^${minor.replace('.', '\\.')}\\.\\d+$`));
+  const runs = cluster.steps!.filter((s) => s.run);
+  expect(runs.map((s) => s.run)).toEqual([
+    'npm ci',
+    'npm run --silent fetch:crds',
+    'npm run test:cluster -- --env "$ENVIRONMENT" --kubeconfig "$HOME/.kube/config"',
+  ]);
+  expect(runs[2].env).toEqual({ ENVIRONMENT: '${{ matrix.environment }}' });
 });
