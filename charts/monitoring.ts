@@ -14,12 +14,12 @@ export interface MonitoringChartProps {
 }
 
 /**
- * What the platform asks of the monitoring stack: scrape configs for the sidecars, istiod and Argo CD,
- * the Golden Signals dashboard and the alert rules. After kube-prometheus-stack (its CRDs).
+ * What the platform asks of the monitoring stack: scrape configs for the sidecars, the ingress gateway,
+ * istiod and Argo CD, the Golden Signals dashboard and the alert rules. After kube-prometheus-stack (its CRDs).
  */
 export class MonitoringChart extends PlatformChart {
   constructor(scope: Construct, props: MonitoringChartProps) {
-    const { platform, environment, delivery, observability, syncWaves, helmCharts } = props.config;
+    const { platform, environment, delivery, observability, syncWaves, helmCharts, callGraph } = props.config;
     super(scope, {
       appName: 'monitoring',
       description: 'scrape configs, the Golden Signals dashboard and the alert rules',
@@ -29,6 +29,17 @@ export class MonitoringChart extends PlatformChart {
     const labels = (name: string) => standardLabels({ name, partOf: platform.name, component: 'monitoring', version: platform.version });
 
     new SidecarMetricsMonitor(this, 'istio-sidecars', { namespace: environment.namespace, labels: labels('istio-sidecars') });
+    // The ingress gateway's own proxy, where the load generator's traffic enters. Its namespace is not
+    // injected, so the sidecar monitor never sees it; it serves the same :15020/stats/prometheus.
+    // Config checks guarantee the peer exists before anything renders.
+    const gateway = callGraph.peers.find((p) => p.name === callGraph.ingressGateway);
+    if (gateway) {
+      new SidecarMetricsMonitor(this, gateway.name, {
+        namespace: gateway.namespace,
+        labels: labels(gateway.name),
+        selector: gateway.podLabels,
+      });
+    }
     new ServiceScrape(this, 'istiod', {
       namespace: helmCharts.istiod.namespace,
       labels: labels('istiod'),

@@ -334,6 +334,46 @@ export interface NodePorts {
   readonly prometheusReloader: number;
 }
 
+/**
+ * A place in platform.md (the platform's facts, `../shared/docs/platform.md`) that an expected answer
+ * can rest on: the service table of "The application", the route table of "Ingress and routing", or
+ * the line "Expected answers through the gateway" below it.
+ */
+export type PlatformFactPlace = 'service table' | 'route table' | 'expected answers';
+
+/** One fact of platform.md, in its own words. */
+export interface PlatformFact {
+  readonly place: PlatformFactPlace;
+  /** Words of platform.md at that place, verbatim (a fragment of one line or table row). */
+  readonly quote: string;
+}
+
+/** Where an expected status comes from. */
+export type StatusSource =
+  /** platform.md states this answer for this request. */
+  | { readonly kind: 'stated'; readonly fact: PlatformFact }
+  /** Follows from facts of platform.md taken together; `reasoning` is the step between them. */
+  | { readonly kind: 'derived'; readonly facts: readonly PlatformFact[]; readonly reasoning: string }
+  /**
+   * platform.md does not say: what is assumed and why. A live cluster shows a wrong one as the load
+   * generator's `unexpected_status`.
+   */
+  | {
+      readonly kind: 'assumption';
+      readonly assumption: string;
+      /**
+       * Facts the assumption leans on without settling it.
+       * @default none
+       */
+      readonly facts?: readonly PlatformFact[];
+    };
+
+/** An answer that counts as expected, and what says so. */
+export interface ExpectedStatus {
+  readonly status: number;
+  readonly source: StatusSource;
+}
+
 /** One kind of request the load generator sends, with its share of the traffic. */
 export interface LoadRequest {
   readonly name: string;
@@ -343,8 +383,11 @@ export interface LoadRequest {
   readonly body?: Readonly<Record<string, string>>;
   /** Relative share of the traffic. */
   readonly weight: number;
-  /** Statuses that count as success (a 401 for bad credentials, a 404 for a deliberate miss). */
-  readonly expect: readonly number[];
+  /**
+   * The answers that are expected (a 401 for bad credentials, a 404 for a deliberate miss), each with
+   * its source; any other is counted as `unexpected_status`.
+   */
+  readonly expect: readonly ExpectedStatus[];
 }
 
 /** The load generator: steady traffic over every route, and an on-demand spike. */

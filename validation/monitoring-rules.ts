@@ -13,12 +13,17 @@ interface Endpoint {
   readonly relabelings?: readonly { readonly targetLabel?: string; readonly replacement?: string }[];
 }
 
+/** The port Prometheus scrapes on the pod, or undefined when the endpoint yields no target there. */
 function scrapedPort(endpoint: Endpoint, pod: Workload): number | undefined {
+  // The operator keeps only the targets of the named (or numbered) declared port; a rewritten
+  // `__address__` moves those targets, it does not make one for a port the pod lacks.
+  const byPort = endpoint.port !== undefined || endpoint.portNumber !== undefined;
+  const byNumber = endpoint.port === undefined && endpoint.portNumber !== undefined;
+  const declared = pod.ports.find((p) => (byNumber ? p.containerPort === endpoint.portNumber : p.name === endpoint.port));
+  if (byPort && !declared) return undefined;
   const rewritten = endpoint.relabelings?.find((r) => r.targetLabel === '__address__')?.replacement;
   const fromRelabel = rewritten ? Number(/:(\d+)$/.exec(rewritten)?.[1]) : undefined;
-  if (fromRelabel) return fromRelabel;
-  if (endpoint.portNumber) return endpoint.portNumber;
-  return pod.ports.find((p) => p.name === endpoint.port)?.containerPort;
+  return fromRelabel || declared?.containerPort;
 }
 
 function namespacesOf(spec: { namespaceSelector?: { any?: boolean; matchNames?: string[] } }, own: string): (ns: string) => boolean {
@@ -53,7 +58,7 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
               'error',
               'scrape',
               `spec.podMetricsEndpoints[${i}].port`,
-              `${name} has no container port "${endpoint.port}"`,
+              `${name} has no container port "${endpoint.port ?? endpoint.portNumber}"`,
             ),
           );
         } else if (pod.injected && !SIDECAR_METRIC_PORTS.has(port)) {

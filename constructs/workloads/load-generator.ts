@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { LoadGeneratorDefinition, ResourceRequirements } from '../../config/types';
 import { k8s } from '../k8s';
 import { selectorLabels, standardLabels, type LabelProps } from '../labels';
+import { dataChecksum } from './env-contract';
 import { durationSeconds, requestsModule, spikeScript, STEADY_SCRIPT } from './load-generator-script';
 import { addAccessPolicy, type WorkloadMeshProps } from '../mesh/workload-access-policy';
 import { hardenedPodTemplate } from './pod-template';
@@ -39,17 +40,16 @@ export class LoadGenerator extends Construct {
     const status: k8s.HttpGetAction = { path: '/v1/status', port: k8s.IntOrString.fromString('http-api') };
 
     new k8s.KubeServiceAccount(this, 'service-account', { metadata, automountServiceAccountToken: false });
-    new k8s.KubeConfigMap(this, 'scripts', {
-      metadata: { ...metadata, name: scriptsConfigMap },
-      data: { 'requests.js': requestsModule(d), 'steady.js': STEADY_SCRIPT, 'spike.js': spikeScript(d) },
-    });
+    const scripts = { 'requests.js': requestsModule(d), 'steady.js': STEADY_SCRIPT, 'spike.js': spikeScript(d) };
+    new k8s.KubeConfigMap(this, 'scripts', { metadata: { ...metadata, name: scriptsConfigMap }, data: scripts });
 
     const pod = (script: string, resources: ResourceRequirements, labels: LabelProps) =>
       hardenedPodTemplate({
         labels,
         serviceAccountName: name,
         identity: { runAsUser: d.runAsUser, runAsGroup: d.runAsUser },
-        annotations: { 'sidecar.istio.io/inject': 'false' },
+        // k6 reads its scripts once, at start: a changed mix must restart the steady pod to take effect.
+        annotations: { 'sidecar.istio.io/inject': 'false', 'checksum/scripts': dataChecksum(scripts) },
         writablePaths: [{ path: '/tmp' }],
         volumes: [{ name: 'scripts', configMap: { name: scriptsConfigMap } }],
         container: {

@@ -162,7 +162,7 @@ describe.each(environmentNames)('environment %s', (environment) => {
     ).podMetricsEndpoints;
     expect(endpoint.path).toBe('/stats/prometheus');
     expect(endpoint.relabelings.find((r) => r.targetLabel === '__address__')?.replacement).toBe('$1:15020');
-    const istiod = monitors.find((m) => m.metadata?.namespace === 'istio-system') as KubeObject;
+    const istiod = monitors.find((m) => m.kind === 'ServiceMonitor' && m.metadata?.namespace === 'istio-system') as KubeObject;
     expect(istiod.spec).toMatchObject({ selector: { matchLabels: { app: 'istiod' } }, endpoints: [{ port: 'http-monitoring' }] });
   });
 

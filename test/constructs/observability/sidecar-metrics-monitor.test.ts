@@ -37,6 +37,14 @@ describe('SidecarMetricsMonitor', () => {
     });
   });
 
+  test("a selector replaces the default, for proxies that are no sidecar (a gateway's pods); the endpoint stays the same", () => {
+    const gateway = render({ namespace: 'edge', selector: { istio: 'ingressgateway' } });
+    const monitor = one(gateway, 'PodMonitor');
+    expect(monitor.metadata.namespace).toBe('edge');
+    expect(at(monitor, 'spec', 'selector')).toEqual({ matchLabels: { istio: 'ingressgateway' } });
+    expect(at(monitor, 'spec', 'podMetricsEndpoints')).toEqual([endpoint]);
+  });
+
   test('port and interval replace the defaults', () => {
     const custom = at(one(render({ port: 15090, interval: '30s' }), 'PodMonitor'), 'spec', 'podMetricsEndpoints', 0);
     expect(at(custom, 'interval')).toBe('30s');

@@ -1,5 +1,8 @@
 import { LoadGenerator, type LoadGeneratorProps } from '../../../constructs/workloads/load-generator';
 import { at, containerOf, one, podSpecOf, refs, synth } from '../../support/construct-harness';
+import { exerciseK6Scripts, failedUnder } from '../../support/k6';
+
+const assumed = { kind: 'assumption', assumption: 'a test' } as const;
 
 const props: LoadGeneratorProps = {
   namespace: 'shop',
@@ -9,7 +12,20 @@ const props: LoadGeneratorProps = {
     spikeName: 'load-spike',
     image: { repository: 'grafana/k6', tag: '0.50.0' },
     target: 'http://gateway.ingress',
-    requests: [{ name: 'home', method: 'GET', path: '/', weight: 1, expect: [200] }],
+    requests: [
+      { name: 'home', method: 'GET', path: '/', weight: 3, expect: [{ status: 200, source: assumed }] },
+      {
+        name: 'login',
+        method: 'POST',
+        path: '/login',
+        body: { user: 'x' },
+        weight: 1,
+        expect: [
+          { status: 401, source: assumed },
+          { status: 429, source: assumed },
+        ],
+      },
+    ],
     spike: { rampUp: '1m', hold: '2m', rampDown: '30s' },
     runAsUser: 12345,
   },
@@ -38,6 +54,29 @@ describe('LoadGenerator', () => {
     expect(data['spike.js']).toContain("duration: '2m'");
   });
 
+  test("the mix counts an answer outside a request's expected statuses as unexpected_status, by name and status, and fails only 5xx or none", () => {
+    const run = exerciseK6Scripts(at(one(objects, 'ConfigMap'), 'data') as Record<string, string>, [404, 500, 0]);
+    const sent = (name: string, status: number) => run.sends.find((s) => s.name === name && s.status === status)!;
+    expect(sent('login', 429)).toMatchObject({ method: 'POST', url: 'http://target/login', body: '{"user":"x"}', samples: [] });
+    expect(sent('login', 429).headers).toEqual({ 'Content-Type': 'application/json' });
+    expect(sent('home', 200).samples).toEqual([]);
+    expect(sent('home', 404).samples).toEqual([{ metric: 'unexpected_status', value: 1, tags: { name: 'home', status: '404' } }]);
+    expect(sent('login', 0).samples).toEqual([{ metric: 'unexpected_status', value: 1, tags: { name: 'login', status: '0' } }]);
+    expect([401, 429, 404, 500, 0].map((status) => failedUnder(sent('login', status).expectedStatuses, status))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    expect(run.options.steady.thresholds).toEqual({
+      'unexpected_status{name:home}': ['count>=0'],
+      'unexpected_status{name:login}': ['count>=0'],
+    });
+    expect(run.options.spike.thresholds).toEqual(run.options.steady.thresholds);
+    expect(run.picks).toEqual({ home: 750, login: 250 });
+  });
+
   test('the steady Deployment runs one k6 pod at the steady rate against the target, scripts mounted read-only', () => {
     expect(at(deployment, 'spec', 'replicas')).toBe(1);
     expect(at(deployment, 'spec', 'selector', 'matchLabels')).toEqual({ 'app.kubernetes.io/name': 'load' });
@@ -55,6 +94,16 @@ describe('LoadGenerator', () => {
       ]),
     );
     expect(at(container, 'volumeMounts')).toEqual(expect.arrayContaining([{ name: 'scripts', mountPath: '/scripts', readOnly: true }]));
+  });
+
+  test("a changed request mix changes the pods' scripts checksum, so the steady k6 restarts with it", () => {
+    const checksum = (o: typeof objects) => at(one(o, 'Deployment'), 'spec', 'template', 'metadata', 'annotations', 'checksum/scripts');
+    expect(checksum(objects)).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum(render())).toBe(checksum(objects));
+    const [home, login] = props.definition.requests;
+    expect(checksum(render({ definition: { ...props.definition, requests: [{ ...home, weight: 4 }, login] } }))).not.toBe(
+      checksum(objects),
+    );
   });
 
   test("runs without a sidecar, as the definition's numeric user", () => {
