@@ -68,29 +68,38 @@ function withTracking(app: string, object: KubeObject): KubeObject {
   return { ...object, metadata: { ...metadata, annotations: { ...metadata.annotations, [TRACKING_ANNOTATION]: trackingId(app, object) } } };
 }
 
-/** Applies one object; `destinationNamespace` only for objects that name none (kubectl refuses a mismatch). */
-export async function applyObject(
-  kubectl: Kubectl,
-  app: string,
-  manifest: Manifest,
+function applyArgs(
+  objects: readonly KubeObject[],
   destinationNamespace: string | undefined,
-  { dryRun = false, asUser }: Pick<SyncOptions, 'dryRun' | 'asUser'> = {},
-): Promise<AppliedObject> {
-  const object = asUser ? manifest.object : withTracking(app, manifest.object);
-  const args = [
+  { dryRun = false, asUser }: Pick<SyncOptions, 'dryRun' | 'asUser'>,
+) {
+  // kubectl refuses --namespace when it differs from an object's own, so it goes only with objects naming none.
+  const unnamespaced = objects.every((o) => !o.metadata?.namespace);
+  return [
     'apply',
     '--server-side',
     `--field-manager=${asUser ?? ARGOCD_FIELD_MANAGER}`,
     '--force-conflicts',
     '--validate=strict',
     ...(dryRun ? ['--dry-run=server'] : []),
-    ...(object.metadata?.namespace || !destinationNamespace ? [] : ['--namespace', destinationNamespace]),
+    ...(unnamespaced && destinationNamespace ? ['--namespace', destinationNamespace] : []),
     '-o',
     'name',
     '-f',
     '-',
   ];
-  const result = await kubectl(args, JSON.stringify(object));
+}
+
+/** Applies one object; `destinationNamespace` only for objects that name none. */
+export async function applyObject(
+  kubectl: Kubectl,
+  app: string,
+  manifest: Manifest,
+  destinationNamespace: string | undefined,
+  options: Pick<SyncOptions, 'dryRun' | 'asUser'> = {},
+): Promise<AppliedObject> {
+  const object = options.asUser ? manifest.object : withTracking(app, manifest.object);
+  const result = await kubectl(applyArgs([object], destinationNamespace, options), JSON.stringify(object));
   return {
     app,
     ref: objectRef(manifest.object),
@@ -127,7 +136,7 @@ async function listableTypes(kubectl: Kubectl): Promise<string[]> {
 }
 
 export class Sync {
-  private types?: Promise<string[]>;
+  private live?: Promise<LiveObject[]>;
 
   constructor(private readonly kubectl: Kubectl) {}
 
@@ -141,9 +150,7 @@ export class Sync {
     const { dryRun = false, prune = true, parallel = 4, asUser } = options;
     const applied: AppliedObject[] = [];
     for (const group of syncGroups(objects)) {
-      applied.push(
-        ...(await inParallel(group, parallel, (m) => applyObject(this.kubectl, app, m, destinationNamespace, { dryRun, asUser }))),
-      );
+      applied.push(...(await this.group(app, group, destinationNamespace, { dryRun, asUser, parallel })));
     }
     if (!prune || dryRun || asUser) return { app, applied, pruned: [], kept: [] };
     const desired = new Set(objects.map((m) => trackingId(app, m.object)));
@@ -172,12 +179,44 @@ export class Sync {
     return { app, applied, pruned, kept };
   }
 
-  /** Live objects whose tracking annotation names `app`. */
+  /**
+   * One kubectl call for a whole group; only when it fails or the API server warns, each object again
+   * on its own, to say which one. Re-applying is harmless: server-side apply of the same object is a no-op.
+   */
+  private async group(
+    app: string,
+    group: readonly Manifest[],
+    destinationNamespace: string,
+    options: Pick<SyncOptions, 'dryRun' | 'asUser' | 'parallel'>,
+  ): Promise<AppliedObject[]> {
+    const one = (m: Manifest) => applyObject(this.kubectl, app, m, destinationNamespace, options);
+    const mixed = group.some((m) => m.object.metadata?.namespace) && group.some((m) => !m.object.metadata?.namespace);
+    if (group.length > 1 && !mixed) {
+      const objects = group.map((m) => (options.asUser ? m.object : withTracking(app, m.object)));
+      const result = await this.kubectl(
+        applyArgs(objects, destinationNamespace, options),
+        objects.map((o) => JSON.stringify(o)).join('\n'),
+      );
+      if (result.code === 0 && result.warnings.length === 0) {
+        return group.map((m) => ({ app, ref: objectRef(m.object), file: m.file, warnings: [] }));
+      }
+    }
+    return inParallel(group, options.parallel ?? 4, one);
+  }
+
+  /**
+   * Live objects whose tracking annotation names `app`. The cluster is listed once per Sync: each app
+   * prunes only what it tracked before this sync, which a listing taken before its own apply holds.
+   */
   async tracked(app: string): Promise<LiveObject[]> {
-    this.types ??= listableTypes(this.kubectl);
-    const result = await this.kubectl(['get', (await this.types).join(','), '--all-namespaces', '-o', 'json']);
+    this.live ??= this.listTracked();
+    return (await this.live).filter((o) => (o.metadata.annotations?.[TRACKING_ANNOTATION] ?? '').startsWith(`${app}:`));
+  }
+
+  private async listTracked(): Promise<LiveObject[]> {
+    const types = await listableTypes(this.kubectl);
+    const result = await this.kubectl(['get', types.join(','), '--all-namespaces', '-o', 'json']);
     if (result.code !== 0) throw new Error(`listing live objects failed: ${errorText(result)}`);
-    const items = (JSON.parse(result.stdout) as { items: LiveObject[] }).items;
-    return items.filter((o) => (o.metadata.annotations?.[TRACKING_ANNOTATION] ?? '').startsWith(`${app}:`));
+    return (JSON.parse(result.stdout) as { items: LiveObject[] }).items.filter((o) => o.metadata.annotations?.[TRACKING_ANNOTATION]);
   }
 }
