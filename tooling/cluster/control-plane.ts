@@ -262,6 +262,7 @@ export async function startControlPlane({
     const res = await fetch(`http://127.0.0.1:${etcdClient}/health`);
     return res.ok && ((await res.json()) as { health?: string }).health === 'true';
   };
+  if (!detached) startWatchdog(dir);
   await waitFor('etcd', etcdLog, pids.etcd, etcdHealth, 30);
   log(`etcd ${release.etcd} up on 127.0.0.1:${etcdClient}`);
 
@@ -318,6 +319,25 @@ export async function startControlPlane({
   );
   log('kube-controller-manager up (the default ServiceAccount exists)');
   return { dir, kubeconfig, server, pids: pids as Record<Binary, number>, release };
+}
+
+/**
+ * Stops the control plane if this process dies without stopping it (SIGKILL, a crash of Node itself):
+ * a detached watcher that polls this process and leaves when state.json is gone (a normal stop).
+ */
+const WATCHDOG = `
+const fs = require('node:fs'), path = require('node:path');
+const owner = Number(process.argv[1]), dir = process.argv[2], state = path.join(dir, 'state.json');
+setInterval(() => {
+  if (!fs.existsSync(state)) process.exit(0);
+  try { process.kill(owner, 0); return; } catch {}
+  try { for (const pid of Object.values(JSON.parse(fs.readFileSync(state, 'utf8')).pids)) { try { process.kill(pid, 'SIGKILL'); } catch {} } } catch {}
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}, 1000);`;
+
+function startWatchdog(dir: string): void {
+  spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), dir], { stdio: 'ignore', detached: true }).unref();
 }
 
 /** Stops what `dir/state.json` names and removes `dir`. Safe to call twice, or on a half-started plane. */
