@@ -109,7 +109,7 @@ test('pull requests also run the whole-command tests in a job of their own; deli
   const e2e = gate.jobs.e2e as Job & { if?: string };
   expect(e2e.if).toBe('${{ inputs.e2e }}');
   expect(e2e.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm run test:e2e']);
-  expect(workflow('pull-request.yml').jobs.gate.with).toEqual({ e2e: true });
+  expect(workflow('pull-request.yml').jobs.gate.with).toEqual({ e2e: true, cluster: true });
   expect(workflow('deliver.yml').jobs.gate.with).toBeUndefined();
 });
 
@@ -156,8 +156,10 @@ test('the gate gives the tests what they need from outside the repository, and m
   expect(verify[cache].with).toEqual({ path: '~/.cache/titanium/crds', key: "titanium-crds-${{ hashFiles('tooling/crds.lock.json') }}" });
 });
 
-test('the gate runs the control-plane tests on one throwaway kind cluster per environment, with the same script', () => {
-  const cluster = workflow('gate.yml').jobs.cluster as Job & { strategy: { matrix: { environment: string[] } } };
+test('pull requests run the control-plane tests on one throwaway kind cluster per environment, with the same script', () => {
+  const cluster = workflow('gate.yml').jobs.cluster as Job & { if?: string; strategy: { matrix: { environment: string[] } } };
+  // Beside the other jobs, on pull requests: delivery does not wait for it.
+  expect(cluster.if).toBe('${{ inputs.cluster }}');
   expect(cluster.strategy.matrix.environment).toEqual(Object.keys(environments));
   const kind = cluster.steps!.find((s) => s.uses?.startsWith('helm/kind-action@'))!;
   // The node image by digest and a kubectl within one minor version of it, both at the pinned release's minor.
