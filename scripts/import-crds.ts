@@ -3,31 +3,28 @@
 //
 // The CRD files are the upstream ones named in cdk8s.yaml (../shared/crds holds them at the pinned
 // versions). They are imported in one run over one concatenated file: importing them one at a time
-// makes cdk8s overwrite a group's output with its last file. Only each CRD's `v1` version is kept
-// where it has one (else its storage version): the older Istio versions add a megabyte of bindings
-// that nothing here may use.
+// makes cdk8s overwrite a group's output with its last file. The bindings keep only each CRD's `v1`
+// version where it has one (else its storage version): the older Istio versions add a megabyte of
+// bindings that nothing here may use.
 //
 // It also writes imports/schemas.json: structural schemas of every Kubernetes kind (from
-// kubernetes-models' type declarations) and of these CRDs, which validation walks to find unknown
-// fields, wrong types and values outside an enum.
+// kubernetes-models' type declarations) and of every served version of these CRDs (an Istio
+// manifest may still say v1beta1 or v1alpha3), which validation walks to find unknown fields, wrong
+// types and values outside an enum; with each CRD's served and deprecated versions, and the
+// operator kinds whose CRD files are not pinned (tooling/schema-generation/unpinned-crds.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
-import { crdShapes } from '../tooling/schema-generation/crd-shapes';
+import { crdShapes, type Crd as CrdSchema } from '../tooling/schema-generation/crd-shapes';
 import { kubernetesShapes } from '../tooling/schema-generation/kubernetes-shapes';
+import { unpinnedKinds } from '../tooling/schema-generation/unpinned-crds';
 import { replaceFolder } from '../synth/write-dist';
 
-interface CrdVersion {
-  name: string;
-  storage?: boolean;
-  schema?: { openAPIV3Schema?: object };
-}
-interface Crd {
+interface Crd extends CrdSchema {
   kind: string;
-  spec: { group: string; names: { kind: string }; versions: CrdVersion[] };
 }
 
 /** Structural schemas as stable JSON: sorted keys, one line per shape is too long; two-space indent. */
@@ -46,10 +43,17 @@ function schemasJson(crds: readonly Crd[]): string {
               .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
           )
         : value;
-  const set = { kinds: { ...kubernetes.kinds, ...crdShapes(crds as never) }, types: kubernetes.types };
+  const custom = crdShapes(crds);
+  const set = {
+    kinds: { ...kubernetes.kinds, ...custom.kinds },
+    types: { ...kubernetes.types, ...custom.types },
+    crds: custom.crds,
+    unpinned: unpinnedKinds(new Set(crds.map((crd) => `${crd.spec.group}/${crd.spec.names.kind}`))),
+  };
   return `${JSON.stringify(sorted(set))}\n`;
 }
 
+/** The versions the TypeScript bindings are generated for. */
 export function selectVersions(crd: Crd): Crd {
   const v1 = crd.spec.versions.filter((v) => v.name === 'v1');
   const versions = v1.length > 0 ? v1 : crd.spec.versions.filter((v) => v.storage);
@@ -64,7 +68,7 @@ function readCrds(directory: string): Crd[] {
   for (const file of files) {
     for (const doc of parseAllDocuments(readFileSync(join(directory, file), 'utf8'))) {
       const crd = doc.toJS() as Crd | null;
-      if (crd?.kind === 'CustomResourceDefinition') crds.push(selectVersions(crd));
+      if (crd?.kind === 'CustomResourceDefinition') crds.push(crd);
     }
   }
   // Stable order whatever the file names: by group, then kind.
@@ -104,7 +108,7 @@ function main(argv: string[]): number {
   const work = mkdtempSync(join(tmpdir(), 'titanium-import-'));
   try {
     const input = join(work, 'crds.yaml');
-    writeFileSync(input, crds.map((crd) => stringify(crd, { lineWidth: 0 })).join('---\n'));
+    writeFileSync(input, crds.map((crd) => stringify(selectVersions(crd), { lineWidth: 0 })).join('---\n'));
     const generated = join(work, 'imports');
     const cdk8s = resolve('node_modules/.bin/cdk8s');
     const run = spawnSync(cdk8s, ['import', '--language', 'typescript', '--no-save', '--output', generated, input], {
