@@ -1,5 +1,6 @@
-// The README's sample of what `npm run synth` prints is today's output for the default environment
-// (only the time differs): a new object kind or count must reach the README with the change.
+// The README's sample of what `npm run synth` prints is today's output for the default environment,
+// folder by folder and kind by kind: a new folder or kind must reach the README with the change. The
+// counts are left out, so adding a service (docs/how-to/adding-a-service.md) does not make it stale.
 import { defaultEnvironment, platformConfig } from '../../config';
 import { synthSummary } from '../../synth/synth-summary';
 import { codeBlocks, readDoc } from '../support/docs';
@@ -17,6 +18,11 @@ test("the README's sample synth output is what synth prints now", () => {
     // The sample shows a fresh clone: argocd/ is committed, dist/ is not.
     unchanged: [`argocd/${environment}`],
   });
-  const withoutTime = (text: string) => text.replace(/^done in .*$/m, '').trim();
-  expect(withoutTime(sample!.text)).toBe(withoutTime(printed));
+  const shape = (text: string) =>
+    text
+      .replace(/^done in .*$/m, '')
+      .replace(/ +\d+ +/g, ' # ')
+      .replace(/\d+/g, '#')
+      .trim();
+  expect(shape(sample!.text)).toBe(shape(printed));
 });
