@@ -1,7 +1,10 @@
 import { objectRef, type Manifest } from './manifest';
 
-/** `waived`: an error or warning the object waives explicitly, with a reason; it fails nothing. */
-export type Severity = 'error' | 'warning' | 'waived';
+/**
+ * `waived`: an error or warning the object waives explicitly, with a reason; it fails nothing.
+ * `note`: what a rule assumed or skipped because the context it needs is not among the inputs; it fails nothing.
+ */
+export type Severity = 'error' | 'warning' | 'waived' | 'note';
 
 /** One problem found in rendered output or config, with everything needed to find its cause. */
 export interface Finding {
@@ -41,15 +44,16 @@ export function formatFinding(f: Finding): string {
   return `${f.severity.padEnd(7)} ${where ? `${where}: ` : ''}${f.message} [${f.rule}]${reason}${construct}`;
 }
 
-export function countBySeverity(findings: readonly Finding[]): { errors: number; warnings: number; waived: number } {
+export function countBySeverity(findings: readonly Finding[]): { errors: number; warnings: number; waived: number; notes: number } {
   return {
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     waived: findings.filter((f) => f.severity === 'waived').length,
+    notes: findings.filter((f) => f.severity === 'note').length,
   };
 }
 
 export function summaryLine(findings: readonly Finding[]): string {
-  const { errors, warnings, waived } = countBySeverity(findings);
-  return `${errors} error(s), ${warnings} warning(s), ${waived} waived`;
+  const { errors, warnings, waived, notes } = countBySeverity(findings);
+  return `${errors} error(s), ${warnings} warning(s), ${waived} waived${notes ? `, ${notes} note(s)` : ''}`;
 }

@@ -5,7 +5,8 @@ import type { Manifest } from './manifest';
 import { checkApplicationPaths } from './argocd-rules';
 import type { Finding } from './finding';
 import { checkMtls, checkVirtualServices } from './mesh-rules';
-import { ManifestSet } from './model';
+import { ManifestSet, type SetContext } from './model';
+import { checkNamespaceContext } from './namespace-context';
 import { checkRules, checkScrapes } from './monitoring-rules';
 import { checkAutoscaling, checkDisruptionBudgets } from './scaling-rules';
 import { checkSchemas } from './schema';
@@ -13,11 +14,19 @@ import { checkNoSecretData, checkSecretReferences } from './secrets';
 import { checkNodePorts, checkReferences, checkServices } from './service-rules';
 import { checkWorkloads } from './workload-rules';
 
-export interface ValidationContext {
-  /** Secrets created outside git that references may name. */
+/**
+ * What the rules know beyond the manifests (docs/validation.md: "Modes"). `mode` (default `project`)
+ * says whose YAML it is: in `foreign` mode no message names this project's files or history, and a
+ * Secret nowhere to be seen is a note, not an error. `namespaceLabels` and `podSecurity` state the
+ * namespaces the manifests do not show (see SetContext).
+ */
+export interface ValidationContext extends SetContext {
+  /** Secrets created outside git that references may name, with their keys: config's, in project mode. */
   readonly externalSecrets: readonly ExternalSecret[];
   /** Namespace of objects, and of declared Secrets, that name none. */
   readonly defaultNamespace: string;
+  /** `namespace/name` of Secrets that exist outside the manifests, with any keys (`--external-secret`). */
+  readonly statedSecrets?: readonly string[];
 }
 
 /** Objects waive a rule with `waive.validation.titanium.dev/<rule>: <reason>`. */
@@ -64,12 +73,14 @@ function applyWaivers(findings: readonly Finding[], manifests: readonly Manifest
 }
 
 export function validateManifests(manifests: readonly Manifest[], context: ValidationContext): Finding[] {
-  const set = new ManifestSet(manifests, context.defaultNamespace);
+  const { mode, namespaceLabels, podSecurity } = context;
+  const set = new ManifestSet(manifests, context.defaultNamespace, { mode, namespaceLabels, podSecurity });
   const ns = context.defaultNamespace;
   const findings = [
+    ...checkNamespaceContext(set, ns),
     ...checkSchemas(manifests),
-    ...checkNoSecretData(manifests),
-    ...checkSecretReferences(manifests, context.externalSecrets, ns),
+    ...checkNoSecretData(manifests, set.mode),
+    ...checkSecretReferences(manifests, context.externalSecrets, ns, { mode: set.mode, stated: context.statedSecrets }),
     ...checkWorkloads(set),
     ...checkServices(set, ns),
     ...checkVirtualServices(set, ns),

@@ -107,7 +107,7 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
           'error',
           'mtls',
           'spec.mtls.mode',
-          `${mode} is an exception to STRICT mTLS (the old platform disabled mTLS for Redis and PostgreSQL; declare their ports as tcp- instead)`,
+          `${mode} is an exception to STRICT mTLS${set.project ? ' (the old platform disabled mTLS for Redis and PostgreSQL; declare their ports as tcp- instead)' : ''}`,
         ),
       );
     }

@@ -1,5 +1,7 @@
 // A read-only view of a set of manifests that the rules share: workloads and their pod templates
-// (with the Istio sidecar the injector would add), Services, namespaces and their labels.
+// (with the Istio sidecar the injector would add), Services, namespaces and their labels, and what
+// the caller states about namespaces that are not among the manifests (docs/validation.md: "Modes").
+import type { PodSecurityLevel } from '../config/types';
 import type { KubeObject, Manifest } from './manifest';
 
 export type Labels = Readonly<Record<string, string>>;
@@ -46,7 +48,7 @@ export interface Workload {
   /** Path of the pod template inside the object, e.g. `spec.template`. */
   readonly templatePath: string;
   readonly template: PodTemplateView;
-  /** Whether Istio's injector adds a sidecar (namespace label, pod annotation). */
+  /** Whether Istio's injector adds a sidecar (namespace label or revision, pod label or annotation, host network). */
   readonly injected: boolean;
   /** Pod labels as they will be, the injector's included. */
   readonly podLabels: Labels;
@@ -71,23 +73,90 @@ function templateOf(object: KubeObject): { path: string; template: PodTemplateVi
   return template?.spec ? { path: 'spec.template', template } : undefined;
 }
 
+export type { PodSecurityLevel };
+export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+
+/** `project`: this platform's own render, judged with what config/ knows; `foreign`: anyone's YAML. */
+export type ValidationMode = 'project' | 'foreign';
+
+export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+export const INJECTION_LABEL = 'istio-injection';
+/** A namespace labelled with an Istio revision is injected by that revision's webhook. */
+const REVISION_LABEL = 'istio.io/rev';
+const INJECT_SWITCH = 'sidecar.istio.io/inject';
+
+/** What the caller knows about the cluster beyond the manifests. */
+export interface SetContext {
+  /** @default 'project' */
+  readonly mode?: ValidationMode;
+  /**
+   * Labels namespaces have on the cluster (`--namespace-labels`, or config/ in project mode),
+   * merged over the labels of a Namespace among the manifests.
+   */
+  readonly namespaceLabels?: Readonly<Record<string, Labels>>;
+  /** Pod Security level of namespaces whose enforce label is seen nowhere (`--pod-security`). */
+  readonly podSecurity?: PodSecurityLevel;
+}
+
+/** Where a namespace's Pod Security level comes from: its labels, the caller's `podSecurity`, or nowhere. */
+export interface PodSecurityView {
+  readonly level?: PodSecurityLevel;
+  readonly source: 'labels' | 'assumed' | 'unknown';
+}
+
+function isLevel(value: string | undefined): value is PodSecurityLevel {
+  return (POD_SECURITY_LEVELS as readonly (string | undefined)[]).includes(value);
+}
+
+/**
+ * Whether Istio's injector adds a sidecar, as its default webhooks decide: never for host-network
+ * pods or where the pod (label or annotation) or its namespace switches it off; for a pod labelled
+ * to ask, or a pod or namespace that names a revision; else by the namespace's `istio-injection`.
+ */
+function injectedInto(namespaceLabels: Labels | undefined, template: PodTemplateView): boolean {
+  const labels = template.metadata?.labels ?? {};
+  const optedOut = labels[INJECT_SWITCH] === 'false' || template.metadata?.annotations?.[INJECT_SWITCH] === 'false';
+  if (template.spec.hostNetwork === true || optedOut || namespaceLabels?.[INJECTION_LABEL] === 'disabled') return false;
+  // Webhooks select pods by label only: the annotation can opt out, not in.
+  if (labels[INJECT_SWITCH] === 'true' || labels[REVISION_LABEL] !== undefined) return true;
+  return namespaceLabels?.[INJECTION_LABEL] === 'enabled' || namespaceLabels?.[REVISION_LABEL] !== undefined;
+}
+
 export class ManifestSet {
   readonly manifests: readonly Manifest[];
+  /**
+   * Namespaces whose labels are known: those among the manifests and those the caller states, each
+   * with its labels as the cluster has them (stated ones merged over the object's own).
+   */
   readonly namespaces: ReadonlyMap<string, KubeObject>;
+  /** Namespaces that are Namespace objects among the manifests. */
+  readonly namespacesInManifests: ReadonlySet<string>;
   readonly workloads: readonly Workload[];
+  readonly mode: ValidationMode;
+  private readonly assumedPodSecurity?: PodSecurityLevel;
 
-  constructor(manifests: readonly Manifest[], defaultNamespace: string) {
+  constructor(manifests: readonly Manifest[], defaultNamespace: string, context: SetContext = {}) {
     this.manifests = manifests;
-    this.namespaces = new Map(manifests.filter((m) => m.object.kind === 'Namespace').map((m) => [m.object.metadata?.name ?? '', m.object]));
+    this.mode = context.mode ?? 'project';
+    this.assumedPodSecurity = context.podSecurity;
+    const namespaces = new Map<string, KubeObject>(
+      manifests.filter((m) => m.object.kind === 'Namespace').map((m) => [m.object.metadata?.name ?? '', m.object]),
+    );
+    this.namespacesInManifests = new Set(namespaces.keys());
+    for (const [name, labels] of Object.entries(context.namespaceLabels ?? {})) {
+      const seen = namespaces.get(name);
+      namespaces.set(name, {
+        ...(seen ?? { apiVersion: 'v1', kind: 'Namespace' }),
+        metadata: { ...seen?.metadata, name, labels: { ...seen?.metadata?.labels, ...labels } },
+      });
+    }
+    this.namespaces = namespaces;
     this.workloads = manifests.flatMap((manifest) => {
       if (!WORKLOAD_KINDS.includes(manifest.object.kind)) return [];
       const found = templateOf(manifest.object);
       if (!found?.template.spec?.containers) return [];
       const namespace = manifest.object.metadata?.namespace ?? defaultNamespace;
-      const annotations = found.template.metadata?.annotations ?? {};
-      const injected =
-        this.namespaces.get(namespace)?.metadata?.labels?.['istio-injection'] === 'enabled' &&
-        annotations['sidecar.istio.io/inject'] !== 'false';
+      const injected = injectedInto(this.namespaces.get(namespace)?.metadata?.labels, found.template);
       const own = found.template.spec.containers.flatMap((c) => c.ports ?? []);
       return [
         {
@@ -97,10 +166,16 @@ export class ManifestSet {
           template: found.template,
           injected,
           podLabels: { ...found.template.metadata?.labels, ...(injected ? { 'security.istio.io/tlsMode': 'istio' } : {}) },
-          ports: injected ? [...own, ...SIDECAR_PORTS] : own,
+          // The pod's own ports are laid over the injected template's (a gateway declares the proxy's port itself).
+          ports: injected ? [...own, ...SIDECAR_PORTS.filter((p) => !own.some((o) => o.containerPort === p.containerPort))] : own,
         },
       ];
     });
+  }
+
+  /** Whether the rules may name this project's files and history: false for anyone else's YAML. */
+  get project(): boolean {
+    return this.mode === 'project';
   }
 
   ofKind(kind: string): Manifest[] {
@@ -111,13 +186,31 @@ export class ManifestSet {
     return manifest.object.metadata?.namespace ?? defaultNamespace;
   }
 
-  /** Namespaces that enforce Pod Security `restricted`: the application namespaces. */
+  /** Whether the labels of the namespace are known (a Namespace among the manifests, or stated by the caller). */
+  knowsLabelsOf(namespace: string): boolean {
+    return this.namespaces.has(namespace);
+  }
+
+  /** Whether the namespace asks Istio to inject sidecars into its pods (by label or revision). */
+  namespaceInjected(namespace: string): boolean {
+    const labels = this.namespaces.get(namespace)?.metadata?.labels ?? {};
+    return labels[INJECTION_LABEL] === 'enabled' || (labels[REVISION_LABEL] !== undefined && labels[INJECTION_LABEL] !== 'disabled');
+  }
+
+  /** The Pod Security level the namespace enforces, and whether it is seen, assumed or unknown. */
+  podSecurityOf(namespace: string): PodSecurityView {
+    const label = this.namespaces.get(namespace)?.metadata?.labels?.[ENFORCE_LABEL];
+    if (isLevel(label)) return { level: label, source: 'labels' };
+    return this.assumedPodSecurity ? { level: this.assumedPodSecurity, source: 'assumed' } : { source: 'unknown' };
+  }
+
+  /**
+   * Namespaces that enforce Pod Security `restricted` (the application namespaces): by their labels,
+   * or, for a namespace of workloads whose level is seen nowhere, by the caller's `podSecurity`.
+   */
   restrictedNamespaces(): Set<string> {
-    return new Set(
-      [...this.namespaces]
-        .filter(([, ns]) => ns.metadata?.labels?.['pod-security.kubernetes.io/enforce'] === 'restricted')
-        .map(([name]) => name),
-    );
+    const candidates = new Set([...this.namespaces.keys(), ...this.workloads.map((w) => w.namespace)]);
+    return new Set([...candidates].filter((name) => this.podSecurityOf(name).level === 'restricted'));
   }
 
   /**

@@ -1,14 +1,21 @@
 // Secrets: nothing rendered may carry Secret values, and every reference to a Secret must name one
-// that is declared in config (created outside git) with the key that is read.
+// that exists: among the inputs (a Secret, or what an ExternalSecret, ClusterExternalSecret,
+// SealedSecret or cert-manager Certificate creates), stated by the user (`--external-secret`), or,
+// for this project's own render, declared in config (created outside git) with the key that is read.
 import type { ExternalSecret } from '../config/types';
 import type { KubeObject, Manifest } from './manifest';
 import { findingFor, type Finding } from './finding';
+import type { ValidationMode } from './model';
 
 export interface SecretReference {
   readonly field: string;
   readonly name: string;
   /** Undefined when the whole Secret is read (`envFrom`, a volume without `items`). */
   readonly keys?: readonly string[];
+  /** `optional: true`: the pod starts without it, so it is never an error. */
+  readonly optional?: boolean;
+  /** A reference that names its own namespace (some custom resources do); else the object's. */
+  readonly namespace?: string;
 }
 
 type Json = unknown;
@@ -26,13 +33,19 @@ export function secretReferences(object: KubeObject): SecretReference[] {
     for (const [key, child] of Object.entries(node)) {
       const childPath = path ? `${path}.${key}` : key;
       const ref = child as Record<string, Json> | undefined;
+      const extra = {
+        ...(ref?.optional === true ? { optional: true } : {}),
+        ...(typeof ref?.namespace === 'string' ? { namespace: ref.namespace } : {}),
+      };
       if (key === 'secretKeyRef' && ref && typeof ref.name === 'string') {
-        found.push({ field: childPath, name: ref.name, keys: [String(ref.key)] });
+        found.push({ field: childPath, name: ref.name, ...(typeof ref.key === 'string' ? { keys: [ref.key] } : {}), ...extra });
       } else if (key === 'secretRef' && path.includes('envFrom') && ref && typeof ref.name === 'string') {
-        found.push({ field: childPath, name: ref.name });
+        found.push({ field: childPath, name: ref.name, ...extra });
       } else if (key === 'secret' && ref && (typeof ref.secretName === 'string' || typeof ref.name === 'string')) {
-        const items = Array.isArray(ref.items) ? (ref.items as { key: string }[]).map((item) => item.key) : undefined;
-        found.push({ field: childPath, name: String(ref.secretName ?? ref.name), keys: items });
+        const items = Array.isArray(ref.items)
+          ? (ref.items as { key?: unknown }[]).map((item) => item?.key).filter((k): k is string => typeof k === 'string')
+          : undefined;
+        found.push({ field: childPath, name: String(ref.secretName ?? ref.name), keys: items, ...extra });
       } else {
         walk(child, childPath);
       }
@@ -42,61 +55,182 @@ export function secretReferences(object: KubeObject): SecretReference[] {
   return found;
 }
 
+/** A Secret the inputs create, by the object that creates it; `keys` undefined when any key may be there. */
+interface CreatedSecret {
+  readonly by: string;
+  readonly keys?: ReadonlySet<string>;
+}
+
+type Spec = Record<string, Json> | undefined;
+const record = (value: Json): Record<string, Json> | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, Json>) : undefined;
+const strings = (values: Json[]): string[] => values.filter((v): v is string => typeof v === 'string');
+
+/**
+ * The Secret an External Secrets spec makes: `target.name`, by default the object's name; none with
+ * `creationPolicy: None`. Its keys are known only when `data` alone fills it (no `dataFrom`, no
+ * template, not merged into a Secret made elsewhere).
+ */
+function externalSecretTarget(spec: Spec, defaultName: string | undefined): { name: string; keys?: Set<string> } | undefined {
+  const target = record(spec?.target);
+  const policy = target?.creationPolicy ?? 'Owner';
+  const name = typeof target?.name === 'string' ? target.name : defaultName;
+  if (policy === 'None' || !name) return undefined;
+  const data = Array.isArray(spec?.data) ? spec.data : [];
+  const open = policy === 'Merge' || (Array.isArray(spec?.dataFrom) && spec.dataFrom.length > 0) || target?.template !== undefined;
+  return { name, keys: open ? undefined : new Set(strings(data.map((d) => record(d)?.secretKey))) };
+}
+
+/** `namespace/name` → the Secret the inputs create there; the namespace `*` stands for every namespace. */
+function createdSecrets(manifests: readonly Manifest[], defaultNamespace: string): Map<string, CreatedSecret> {
+  const created = new Map<string, CreatedSecret>();
+  const add = (namespace: string, name: string, by: string, keys?: ReadonlySet<string>) => {
+    const id = `${namespace}/${name}`;
+    const earlier = created.get(id);
+    // Two objects making one Secret: it may hold the keys of either, or any when one of them says so.
+    const merged = earlier ? (earlier.keys && keys ? new Set([...earlier.keys, ...keys]) : undefined) : keys;
+    created.set(id, { by: earlier?.by ?? by, ...(merged ? { keys: merged } : {}) });
+  };
+  for (const { object } of manifests) {
+    const namespace = object.metadata?.namespace ?? defaultNamespace;
+    const by = `${object.kind} ${object.metadata?.namespace ? `${namespace}/` : ''}${object.metadata?.name ?? ''}`;
+    const spec = record(object.spec);
+    const group = object.apiVersion.split('/')[0];
+    if (object.kind === 'Secret' && object.apiVersion === 'v1' && object.metadata?.name) {
+      add(namespace, object.metadata.name, by);
+    } else if (group === 'external-secrets.io' && object.kind === 'ExternalSecret') {
+      const target = externalSecretTarget(spec, object.metadata?.name);
+      if (target) add(namespace, target.name, by, target.keys);
+    } else if (group === 'external-secrets.io' && object.kind === 'ClusterExternalSecret') {
+      const externalName = typeof spec?.externalSecretName === 'string' ? spec.externalSecretName : object.metadata?.name;
+      const target = externalSecretTarget(record(spec?.externalSecretSpec), externalName);
+      // Namespaces picked by label selectors cannot all be seen here: such a Secret counts everywhere.
+      const listed = Array.isArray(spec?.namespaces) ? strings(spec.namespaces) : [];
+      if (target) for (const ns of listed.length ? listed : ['*']) add(ns, target.name, by, target.keys);
+    } else if (group === 'bitnami.com' && object.kind === 'SealedSecret') {
+      const template = record(record(spec?.template)?.metadata);
+      const name = typeof template?.name === 'string' ? template.name : object.metadata?.name;
+      const encrypted = record(spec?.encryptedData);
+      const keys = encrypted ? new Set([...Object.keys(encrypted), ...Object.keys(record(record(spec?.template)?.data) ?? {})]) : undefined;
+      if (name) add(typeof template?.namespace === 'string' ? template.namespace : namespace, name, by, keys);
+    } else if (group === 'cert-manager.io' && object.kind === 'Certificate' && typeof spec?.secretName === 'string') {
+      add(namespace, spec.secretName, by);
+    }
+  }
+  return created;
+}
+
+export interface SecretReferenceOptions {
+  /** In foreign mode a Secret that is nowhere to be seen is a note (created outside the files?), not an error. @default 'project' */
+  readonly mode?: ValidationMode;
+  /** `namespace/name` of Secrets the user says exist outside the inputs (`--external-secret`), with any keys. */
+  readonly stated?: readonly string[];
+}
+
 export function checkSecretReferences(
   manifests: readonly Manifest[],
   declared: readonly ExternalSecret[],
   defaultNamespace: string,
+  options: SecretReferenceOptions = {},
 ): Finding[] {
   const findings: Finding[] = [];
-  const rendered = new Set(
-    manifests.filter((m) => m.object.kind === 'Secret').map((m) => `${m.object.metadata?.namespace}/${m.object.metadata?.name}`),
-  );
+  const foreign = options.mode === 'foreign';
+  const created = createdSecrets(manifests, defaultNamespace);
+  const stated = new Set(options.stated ?? []);
+  const declaredByName = new Map(declared.map((s) => [`${s.namespace ?? defaultNamespace}/${s.name}`, s]));
+  /** Foreign Secrets nowhere to be seen: one note each, on their first reference. */
+  const unseen = new Map<string, { manifest: Manifest; field: string; name: string; namespace: string; count: number }>();
   for (const manifest of manifests) {
-    const namespace = manifest.object.metadata?.namespace ?? defaultNamespace;
     for (const ref of secretReferences(manifest.object)) {
-      if (rendered.has(`${namespace}/${ref.name}`)) continue;
-      const secret = declared.find((s) => s.name === ref.name && (s.namespace ?? defaultNamespace) === namespace);
-      if (!secret) {
-        findings.push(
-          findingFor(
-            manifest,
-            'error',
-            'secret-ref',
-            ref.field,
-            `Secret "${ref.name}" in namespace "${namespace}" is not declared in config/secrets.ts (externalSecrets)`,
-          ),
-        );
+      if (ref.optional) continue;
+      const namespace = ref.namespace ?? manifest.object.metadata?.namespace ?? defaultNamespace;
+      const id = `${namespace}/${ref.name}`;
+      const made = created.get(id) ?? created.get(`*/${ref.name}`);
+      if (made) {
+        for (const key of ref.keys ?? []) {
+          if (made.keys && !made.keys.has(key)) {
+            const has = made.keys.size ? `only ${[...made.keys].join(', ')}` : 'no keys';
+            findings.push(
+              findingFor(
+                manifest,
+                'error',
+                'secret-ref',
+                ref.field,
+                `Secret "${ref.name}" has no key "${key}": ${made.by} creates it with ${has}`,
+              ),
+            );
+          }
+        }
         continue;
       }
-      for (const key of ref.keys ?? []) {
-        if (!secret.keys.includes(key)) {
-          findings.push(
-            findingFor(
-              manifest,
-              'error',
-              'secret-ref',
-              ref.field,
-              `Secret "${ref.name}" has no key "${key}" in config/secrets.ts (declared: ${secret.keys.join(', ')})`,
-            ),
-          );
+      if (stated.has(id)) continue;
+      const secret = declaredByName.get(id);
+      if (secret) {
+        for (const key of ref.keys ?? []) {
+          if (!secret.keys.includes(key)) {
+            const where = foreign ? 'as declared' : 'in config/secrets.ts';
+            findings.push(
+              findingFor(
+                manifest,
+                'error',
+                'secret-ref',
+                ref.field,
+                `Secret "${ref.name}" has no key "${key}" ${where} (declared: ${secret.keys.join(', ')})`,
+              ),
+            );
+          }
         }
+        continue;
       }
+      if (foreign) {
+        const first = unseen.get(id);
+        if (first) first.count += 1;
+        else unseen.set(id, { manifest, field: ref.field, name: ref.name, namespace, count: 1 });
+        continue;
+      }
+      findings.push(
+        findingFor(
+          manifest,
+          'error',
+          'secret-ref',
+          ref.field,
+          `Secret "${ref.name}" in namespace "${namespace}" is not declared in config/secrets.ts (externalSecrets)`,
+        ),
+      );
     }
+  }
+  for (const { manifest, field, name, namespace, count } of unseen.values()) {
+    const others = count > 1 ? ` (and ${count - 1} more reference(s) to it)` : '';
+    findings.push(
+      findingFor(
+        manifest,
+        'note',
+        'secret-ref',
+        field,
+        `Secret "${name}" in namespace "${namespace}" is not among these files${others}: created outside them? pass --external-secret ${namespace}/${name}; not judged`,
+      ),
+    );
   }
   return findings;
 }
 
-/** Secret values never go into git: a rendered Secret with `data` or `stringData` is an error. */
-export function checkNoSecretData(manifests: readonly Manifest[]): Finding[] {
+const holdsValues = (value: unknown): boolean => value !== null && typeof value === 'object' && Object.keys(value).length > 0;
+
+/** Secret values never go into git: a Secret with `data` or `stringData` is an error (an empty map holds none). */
+export function checkNoSecretData(manifests: readonly Manifest[], mode: ValidationMode = 'project'): Finding[] {
+  const advice =
+    mode === 'project'
+      ? 'create the Secret outside git and declare it in config/secrets.ts'
+      : 'create the Secret outside git, or commit it encrypted (an ExternalSecret, a SealedSecret)';
   return manifests
-    .filter((m) => m.object.kind === 'Secret' && (m.object.data !== undefined || m.object.stringData !== undefined))
+    .filter((m) => m.object.kind === 'Secret' && (holdsValues(m.object.data) || holdsValues(m.object.stringData)))
     .map((m) =>
       findingFor(
         m,
         'error',
         'secret-data',
-        m.object.data !== undefined ? 'data' : 'stringData',
-        'Secret values never go into git: create the Secret outside git and declare it in config/secrets.ts',
+        holdsValues(m.object.data) ? 'data' : 'stringData',
+        `Secret values never go into git: ${advice}`,
       ),
     );
 }

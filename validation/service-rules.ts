@@ -26,7 +26,7 @@ export function checkServices(set: ManifestSet, defaultNamespace: string): Findi
   for (const manifest of set.ofKind('Service')) {
     const spec = (manifest.object.spec ?? {}) as ServiceSpec;
     const namespace = set.namespaceOf(manifest, defaultNamespace);
-    const injected = set.namespaces.get(namespace)?.metadata?.labels?.['istio-injection'] === 'enabled';
+    const injected = set.namespaceInjected(namespace);
     (spec.ports ?? []).forEach((port, i) => {
       if (injected && !port.appProtocol && !PROTOCOL_PORT_NAME.test(port.name ?? '')) {
         findings.push(

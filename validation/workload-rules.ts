@@ -103,7 +103,7 @@ export function checkWorkloads(set: ManifestSet): Finding[] {
     if (claims.length && typeof user === 'number' && user !== 0 && pod.fsGroup === undefined) {
       report(
         `${spec}.securityContext.fsGroup`,
-        `runs as uid ${user} with a persistent volume but no fsGroup: the volume is not writable (Grafana's old crash loop)`,
+        `runs as uid ${user} with a persistent volume but no fsGroup: the volume is not writable${set.project ? " (Grafana's old crash loop)" : ''}`,
         'volume-permissions',
       );
     }

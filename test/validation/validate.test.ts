@@ -84,10 +84,15 @@ describe('npm run validate', () => {
     const run = runBuilt('scripts/validate.js', [join(FIXTURES, 'unnamed-ports.yaml')]);
     expect(run.status).toBe(1);
     const lines = run.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(
+    expect(lines[0]).toMatch(/^mode: foreign \(/);
+    // Its Namespace sets no Pod Security level: said once, before the findings.
+    expect(lines[1]).toMatch(
+      /^note {4}\S+unnamed-ports\.yaml Deployment\/blog\/blog-service: namespace "blog" sets no .* \[pod-security\]$/,
+    );
+    expect(lines[2]).toMatch(
       /^error {3}\S+unnamed-ports\.yaml Service\/blog\/blog-service spec\.ports\[0\]\.name: "" does not declare a protocol .* \[port-protocol\]$/,
     );
-    expect(lines.at(-1)).toBe('1 file(s), 5 object(s): 2 error(s), 0 warning(s), 0 waived');
+    expect(lines.at(-1)).toBe('1 file(s), 5 object(s): 2 error(s), 0 warning(s), 0 waived, 1 note(s)');
   });
 
   test('exit 0 with only warnings; waivers listed with their reason', () => {
@@ -103,10 +108,11 @@ describe('npm run validate', () => {
   test('--format json', () => {
     const run = runBuilt('scripts/validate.js', [join(FIXTURES, 'hpa-pinned-replicas.yaml'), '--format', 'json']);
     expect(run.status).toBe(1);
-    const report = JSON.parse(run.stdout) as { objects: number; counts: { errors: number }; findings: Finding[] };
+    const report = JSON.parse(run.stdout) as { mode: string; objects: number; counts: { errors: number }; findings: Finding[] };
+    expect(report.mode).toBe('foreign');
     expect(report.objects).toBe(2);
     expect(report.counts.errors).toBe(1);
-    expect(report.findings[0]).toMatchObject({
+    expect(report.findings.find((f) => f.severity === 'error')).toMatchObject({
       severity: 'error',
       rule: 'hpa',
       object: 'Deployment/blog/user-service',
@@ -118,6 +124,8 @@ describe('npm run validate', () => {
     const out = mkdtempSync(join(tmpdir(), 'titanium-validate-'));
     expect(runBuilt('main.js', ['--env', 'all', '--out', join(out, 'dist'), '--argocd-out', join(out, 'argocd')]).status).toBe(0);
     const run = runBuilt('scripts/validate.js', [join(out, 'dist'), join(out, 'argocd')]);
+    expect(run.stdout).toMatch(/^mode: project \(/);
+    // No note either: a note would follow the counts.
     expect(run.stdout).toMatch(/0 error\(s\), 0 warning\(s\), 0 waived\n$/);
     expect(run.status).toBe(0);
   });
