@@ -1,15 +1,15 @@
 // The model of Kubernetes' immutable fields (validation/immutable-fields.ts) on this project's own
 // objects, and synth refusing an update the API server would refuse. test/cluster/platform.cluster.ts
 // checks the same model against the real API server.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { checkImmutableFields, immutableFieldsChanged } from '../../validation/immutable-fields';
 import type { KubeObject } from '../../validation/manifest';
 import { immutableChangesSince } from '../../synth/synth';
-import { environmentNames, objects, rendered } from '../support/helpers';
-import { ROOT, runBuilt } from '../support/cli';
+import { environmentNames, objects, rendered, synthInto } from '../support/helpers';
+import { runBuilt } from '../support/cli';
 
 const environment = environmentNames[0];
 const firstOf = (kind: string) => {
@@ -130,7 +130,8 @@ describe('synth refuses what the API server would', () => {
   /** A copy of the committed render with one StatefulSet's claim template label changed: "the render before". */
   function previousWithChangedClaim(): { dist: string; file: string } {
     const dist = tmp();
-    cpSync(join(ROOT, 'dist', environment), join(dist, environment), { recursive: true });
+    // The render as synth writes it: dist/ is not committed, so a fresh clone has none to copy.
+    synthInto(dist, environment, { commit: '0'.repeat(40), dirty: false });
     const manifest = rendered(environment).manifests.find((m) => m.object.kind === 'StatefulSet')!;
     const file = join(dist, environment, manifest.path);
     const doc = parseDocument(readFileSync(file, 'utf8'));
