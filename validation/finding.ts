@@ -1,7 +1,11 @@
 import { objectRef, type Manifest } from './manifest';
 
-/** `waived`: an error or warning the object waives explicitly, with a reason; it fails nothing. */
-export type Severity = 'error' | 'warning' | 'waived';
+/**
+ * `waived`: an error or warning the object waives explicitly, with a reason; it fails nothing.
+ * `note`: what the validator assumed or left unjudged (a source tree, a file that holds no
+ * Kubernetes object); it fails nothing either.
+ */
+export type Severity = 'error' | 'warning' | 'waived' | 'note';
 
 /** One problem found in rendered output or config, with everything needed to find its cause. */
 export interface Finding {
@@ -21,6 +25,13 @@ export interface Finding {
   readonly reason?: string;
 }
 
+/** `items[2]` + `spec.replicas` → `items[2].spec.replicas`: a field of an object inside a List, as found in its file. */
+export function withinItem(item: string | undefined, field: string | undefined): string | undefined {
+  if (!item) return field;
+  if (!field) return item;
+  return field.startsWith('[') ? `${item}${field}` : `${item}.${field}`;
+}
+
 export function findingFor(manifest: Manifest, severity: Severity, rule: string, field: string | undefined, message: string): Finding {
   return {
     severity,
@@ -28,7 +39,7 @@ export function findingFor(manifest: Manifest, severity: Severity, rule: string,
     message,
     file: manifest.file,
     object: objectRef(manifest.object),
-    field,
+    field: withinItem(manifest.listItem, field),
     construct: manifest.constructPath,
   };
 }
@@ -41,15 +52,17 @@ export function formatFinding(f: Finding): string {
   return `${f.severity.padEnd(7)} ${where ? `${where}: ` : ''}${f.message} [${f.rule}]${reason}${construct}`;
 }
 
-export function countBySeverity(findings: readonly Finding[]): { errors: number; warnings: number; waived: number } {
+export function countBySeverity(findings: readonly Finding[]): { errors: number; warnings: number; waived: number; notes: number } {
   return {
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     waived: findings.filter((f) => f.severity === 'waived').length,
+    notes: findings.filter((f) => f.severity === 'note').length,
   };
 }
 
+/** `0 error(s), 1 warning(s), 0 waived`, and `, 2 note(s)` only when there are notes (the line stays as it was without). */
 export function summaryLine(findings: readonly Finding[]): string {
-  const { errors, warnings, waived } = countBySeverity(findings);
-  return `${errors} error(s), ${warnings} warning(s), ${waived} waived`;
+  const { errors, warnings, waived, notes } = countBySeverity(findings);
+  return `${errors} error(s), ${warnings} warning(s), ${waived} waived${notes ? `, ${notes} note(s)` : ''}`;
 }

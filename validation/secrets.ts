@@ -31,7 +31,7 @@ export function secretReferences(object: KubeObject): SecretReference[] {
       } else if (key === 'secretRef' && path.includes('envFrom') && ref && typeof ref.name === 'string') {
         found.push({ field: childPath, name: ref.name });
       } else if (key === 'secret' && ref && (typeof ref.secretName === 'string' || typeof ref.name === 'string')) {
-        const items = Array.isArray(ref.items) ? (ref.items as { key: string }[]).map((item) => item.key) : undefined;
+        const items = Array.isArray(ref.items) ? (ref.items as ({ key?: string } | null)[]).map((item) => String(item?.key)) : undefined;
         found.push({ field: childPath, name: String(ref.secretName ?? ref.name), keys: items });
       } else {
         walk(child, childPath);
