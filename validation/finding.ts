@@ -2,7 +2,8 @@ import { objectRef, type Manifest } from './manifest';
 
 /**
  * `waived`: an error or warning the object waives explicitly, with a reason; it fails nothing.
- * `note`: what a rule assumed or skipped because the context it needs is not among the inputs; it fails nothing.
+ * `note`: what the validator assumed or left unjudged (context a rule needs that is not among the
+ * inputs, a source tree, a file that holds no Kubernetes object); it fails nothing either.
  */
 export type Severity = 'error' | 'warning' | 'waived' | 'note';
 
@@ -24,6 +25,13 @@ export interface Finding {
   readonly reason?: string;
 }
 
+/** `items[2]` + `spec.replicas` → `items[2].spec.replicas`: a field of an object inside a List, as found in its file. */
+export function withinItem(item: string | undefined, field: string | undefined): string | undefined {
+  if (!item) return field;
+  if (!field) return item;
+  return field.startsWith('[') ? `${item}${field}` : `${item}.${field}`;
+}
+
 export function findingFor(manifest: Manifest, severity: Severity, rule: string, field: string | undefined, message: string): Finding {
   return {
     severity,
@@ -31,7 +39,7 @@ export function findingFor(manifest: Manifest, severity: Severity, rule: string,
     message,
     file: manifest.file,
     object: objectRef(manifest.object),
-    field,
+    field: withinItem(manifest.listItem, field),
     construct: manifest.constructPath,
   };
 }
@@ -53,6 +61,7 @@ export function countBySeverity(findings: readonly Finding[]): { errors: number;
   };
 }
 
+/** `0 error(s), 1 warning(s), 0 waived`, and `, 2 note(s)` only when there are notes (the line stays as it was without). */
 export function summaryLine(findings: readonly Finding[]): string {
   const { errors, warnings, waived, notes } = countBySeverity(findings);
   return `${errors} error(s), ${warnings} warning(s), ${waived} waived${notes ? `, ${notes} note(s)` : ''}`;

@@ -5,6 +5,7 @@ import type { Manifest } from './manifest';
 import { checkApplicationPaths } from './argocd-rules';
 import type { Finding } from './finding';
 import { checkMtls, checkVirtualServices } from './mesh-rules';
+import { conformed } from './conform';
 import { ManifestSet, type SetContext } from './model';
 import { checkNamespaceContext } from './namespace-context';
 import { checkRules, checkScrapes } from './monitoring-rules';
@@ -72,26 +73,69 @@ function applyWaivers(findings: readonly Finding[], manifests: readonly Manifest
   });
 }
 
+/**
+ * A rule that stopped on input it did not expect (a bug of the validator): one error that says so,
+ * instead of an exception that loses every other rule's findings.
+ */
+function internalError(what: string, error: unknown): Finding {
+  const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    severity: 'error',
+    rule: 'internal',
+    message: `${what} stopped on unexpected input (${cause}): its findings are missing, the other rules ran; please report this with the file`,
+  };
+}
+
+function guarded(rules: string, check: () => Finding[]): Finding[] {
+  try {
+    return check();
+  } catch (error) {
+    return [internalError(`rule ${rules}`, error)];
+  }
+}
+
 export function validateManifests(manifests: readonly Manifest[], context: ValidationContext): Finding[] {
-  const { mode, namespaceLabels, podSecurity } = context;
-  const set = new ManifestSet(manifests, context.defaultNamespace, { mode, namespaceLabels, podSecurity });
   const ns = context.defaultNamespace;
-  const findings = [
-    ...checkNamespaceContext(set, ns),
-    ...checkSchemas(manifests),
-    ...checkNoSecretData(manifests, set.mode),
-    ...checkSecretReferences(manifests, context.externalSecrets, ns, { mode: set.mode, stated: context.statedSecrets }),
-    ...checkWorkloads(set),
-    ...checkServices(set, ns),
-    ...checkVirtualServices(set, ns),
-    ...checkMtls(set, ns),
-    ...checkScrapes(set, ns),
-    ...checkRules(set),
-    ...checkAutoscaling(set, ns),
-    ...checkDisruptionBudgets(set, ns),
-    ...checkNodePorts(set),
-    ...checkReferences(set),
-    ...checkApplicationPaths(set),
-  ];
-  return applyWaivers(findings, manifests);
+  // The schema rule judges the objects as written; the others read them conformed to their schema
+  // (validation/conform.ts), so a value of the wrong type is reported once, by the schema rule.
+  const judged = manifests.map((m) => {
+    try {
+      return conformed(m);
+    } catch {
+      return m;
+    }
+  });
+  const { mode, namespaceLabels, podSecurity } = context;
+  const findings = guarded('schema', () => checkSchemas(manifests));
+  let set: ManifestSet | undefined;
+  try {
+    set = new ManifestSet(judged, ns, { mode, namespaceLabels, podSecurity });
+  } catch (error) {
+    findings.push(internalError('reading workloads, Services and namespaces for the rules after secret-ref', error));
+  }
+  if (set) {
+    const model = set;
+    const checks: [string, () => Finding[]][] = [
+      ['namespace context', () => checkNamespaceContext(model, ns)],
+      ['secret-data', () => checkNoSecretData(judged, model.mode)],
+      ['secret-ref', () => checkSecretReferences(judged, context.externalSecrets, ns, { mode: model.mode, stated: context.statedSecrets })],
+      ['pod-security, resources, probes, image-tag, host-access, volume-permissions', () => checkWorkloads(model)],
+      ['service-selector, service-port, port-protocol', () => checkServices(model, ns)],
+      ['route-destination, route-rewrite', () => checkVirtualServices(model, ns)],
+      ['mtls', () => checkMtls(model, ns)],
+      ['scrape', () => checkScrapes(model, ns)],
+      ['promql', () => checkRules(model)],
+      ['hpa', () => checkAutoscaling(model, ns)],
+      ['pdb', () => checkDisruptionBudgets(model, ns)],
+      ['node-port', () => checkNodePorts(model)],
+      ['reference', () => checkReferences(model)],
+      ['argocd-path', () => checkApplicationPaths(model)],
+    ];
+    for (const [rules, check] of checks) findings.push(...guarded(rules, check));
+  }
+  try {
+    return applyWaivers(findings, judged);
+  } catch (error) {
+    return [...findings, internalError('applying waivers', error)];
+  }
 }

@@ -19,6 +19,8 @@ export interface Manifest {
   readonly file: string;
   /** The cdk8s construct that produced it, for objects this project renders. */
   readonly constructPath?: string;
+  /** Where it sits in its file when it came from a List (`items[2]`): findings prefix their field with it. */
+  readonly listItem?: string;
 }
 
 /** A manifest at its place in an environment's rendered tree (`dist/<env>/`, or `<env>/` on the deploy branch). */
@@ -34,7 +36,9 @@ export function appOf(manifest: Pick<TreeManifest, 'path'>): string {
 
 /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects. */
 export function objectRef(object: KubeObject): string {
+  // Any YAML may reach here: a name that is a map (even one with a `toString` key) is shown, not called.
+  const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
   const name = object.metadata?.name ?? '<unnamed>';
   const namespace = object.metadata?.namespace;
-  return namespace ? `${object.kind}/${namespace}/${name}` : `${object.kind}/${name}`;
+  return namespace ? `${object.kind}/${shown(namespace)}/${shown(name)}` : `${object.kind}/${shown(name)}`;
 }

@@ -5,7 +5,7 @@ import { findingFor, type Finding } from './finding';
 import type { ManifestSet } from './model';
 
 interface Destination {
-  readonly host: string;
+  readonly host?: string;
   readonly port?: { readonly number?: number };
 }
 
@@ -23,13 +23,16 @@ export function checkVirtualServices(set: ManifestSet, defaultNamespace: string)
   const findings: Finding[] = [];
   for (const manifest of set.ofKind('VirtualService')) {
     const namespace = set.namespaceOf(manifest, defaultNamespace);
-    const spec = (manifest.object.spec ?? {}) as { http?: HttpRoute[]; tcp?: { route?: { destination: Destination }[] }[] };
+    const spec = (manifest.object.spec ?? {}) as { http?: HttpRoute[]; tcp?: { route?: { destination?: Destination }[] }[] };
     const routes = [
-      ...(spec.http ?? []).map((r, i) => ({ route: r.route ?? [], path: `spec.http[${i}]` })),
-      ...(spec.tcp ?? []).map((r, i) => ({ route: r.route ?? [], path: `spec.tcp[${i}]` })),
+      ...(spec.http ?? []).map((r, i) => ({ route: r?.route ?? [], path: `spec.http[${i}]` })),
+      ...(spec.tcp ?? []).map((r, i) => ({ route: r?.route ?? [], path: `spec.tcp[${i}]` })),
     ];
     for (const { route, path } of routes) {
-      route.forEach(({ destination }, j) => {
+      route.forEach((weighted, j) => {
+        // A destination or host left out is the schema rule's finding (both are required).
+        const destination = weighted?.destination;
+        if (typeof destination?.host !== 'string') return;
         const target = serviceOf(destination.host, namespace);
         if (!target || !set.hasServicesIn(target.namespace)) return;
         const field = `${path}.route[${j}].destination`;
@@ -45,7 +48,7 @@ export function checkVirtualServices(set: ManifestSet, defaultNamespace: string)
           );
           return;
         }
-        const ports = ((service.object.spec as { ports?: { port: number }[] }).ports ?? []).map((p) => p.port);
+        const ports = ((service.object.spec as { ports?: { port?: number }[] } | undefined)?.ports ?? []).map((p) => p.port);
         const port = destination.port?.number;
         if (port !== undefined && !ports.includes(port)) {
           findings.push(
@@ -71,7 +74,7 @@ export function checkVirtualServices(set: ManifestSet, defaultNamespace: string)
       });
     }
     for (const broken of doubledSlashRewrites(spec.http ?? [])) {
-      const index = (spec.http ?? []).findIndex((r) => r.name === broken.route);
+      const index = (spec.http ?? []).findIndex((r) => r?.name === broken.route);
       findings.push(
         findingFor(
           manifest,
@@ -112,7 +115,7 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
       );
     }
     for (const [port, setting] of Object.entries(spec.portLevelMtls ?? {})) {
-      if (setting.mode === 'PERMISSIVE' || setting.mode === 'DISABLE') {
+      if (setting?.mode === 'PERMISSIVE' || setting?.mode === 'DISABLE') {
         findings.push(
           findingFor(
             manifest,
@@ -137,7 +140,7 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
       { field: 'spec.trafficPolicy.tls.mode', mode: spec.trafficPolicy?.tls?.mode },
       ...(spec.trafficPolicy?.portLevelSettings ?? []).map((s, i) => ({
         field: `spec.trafficPolicy.portLevelSettings[${i}].tls.mode`,
-        mode: s.tls?.mode,
+        mode: s?.tls?.mode,
       })),
     ];
     for (const { field, mode } of modes) {

@@ -95,8 +95,7 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
     (spec.endpoints ?? []).forEach((endpoint, i) => {
       for (const service of services) {
         const ports =
-          (service.object.spec as { ports?: { name?: string; port: number; targetPort?: number | string }[]; selector?: Labels }).ports ??
-          [];
+          (service.object.spec as { ports?: { name?: string; port: number; targetPort?: number | string }[] } | undefined)?.ports ?? [];
         const port = ports.find((p) => p.name === endpoint.port);
         if (!port) {
           findings.push(
@@ -111,7 +110,7 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
           continue;
         }
         const namespace = set.namespaceOf(service, defaultNamespace);
-        const selector = (service.object.spec as { selector?: Labels }).selector;
+        const selector = (service.object.spec as { selector?: Labels } | undefined)?.selector;
         const behind = set.workloads.filter((w) => w.namespace === namespace && selects(selector, w.podLabels));
         if (
           behind.some((w) => w.injected) &&

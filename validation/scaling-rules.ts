@@ -14,8 +14,10 @@ function hpaFor(set: ManifestSet, w: Workload, defaultNamespace: string): HpaSpe
   return set
     .ofKind('HorizontalPodAutoscaler')
     .filter((h) => set.namespaceOf(h, defaultNamespace) === w.namespace)
-    .map((h) => h.object.spec as HpaSpec)
-    .find((spec) => spec.scaleTargetRef?.kind === w.manifest.object.kind && spec.scaleTargetRef?.name === w.manifest.object.metadata?.name);
+    .map((h) => h.object.spec as HpaSpec | undefined)
+    .find(
+      (spec) => spec?.scaleTargetRef?.kind === w.manifest.object.kind && spec.scaleTargetRef?.name === w.manifest.object.metadata?.name,
+    );
 }
 
 export function checkAutoscaling(set: ManifestSet, defaultNamespace: string): Finding[] {

@@ -24,20 +24,30 @@ export interface RoutedRequest {
   readonly path: string;
 }
 
+/** Envoy's RE2 regex, full match; one JavaScript cannot compile matches nothing (the schema rule does not judge it). */
+function regexMatches(regex: string, path: string): boolean {
+  try {
+    return new RegExp(`^(?:${regex})$`).test(path);
+  } catch {
+    return false;
+  }
+}
+
 function matches(uri: UriMatch | undefined, path: string): { prefix?: string } | undefined {
   if (!uri) return {};
   if (uri.exact !== undefined) return uri.exact === path ? {} : undefined;
   if (uri.prefix !== undefined) return path.startsWith(uri.prefix) ? { prefix: uri.prefix } : undefined;
-  if (uri.regex !== undefined) return new RegExp(`^(?:${uri.regex})$`).test(path) ? {} : undefined;
+  if (uri.regex !== undefined) return regexMatches(uri.regex, path) ? {} : undefined;
   return {};
 }
 
 /** The destination and path of a request, or undefined when no route matches (Istio answers 404). */
 export function routeRequest(routes: readonly HttpRoute[], path: string): RoutedRequest | undefined {
   for (const route of routes) {
+    if (!route) continue;
     const conditions = route.match?.length ? route.match : [{}];
     for (const condition of conditions) {
-      const hit = matches(condition.uri, path);
+      const hit = matches(condition?.uri, path);
       if (!hit) continue;
       const destination = route.route?.[0]?.destination;
       if (!destination) return undefined;
@@ -59,10 +69,10 @@ export function routeRequest(routes: readonly HttpRoute[], path: string): Routed
 export function doubledSlashRewrites(routes: readonly HttpRoute[]): { route?: string; request: string; path: string }[] {
   const broken: { route?: string; request: string; path: string }[] = [];
   for (const route of routes) {
-    const rewrite = route.rewrite?.uri;
-    for (const condition of route.match ?? []) {
-      const prefix = condition.uri?.prefix;
-      if (rewrite === undefined || prefix === undefined) continue;
+    const rewrite = route?.rewrite?.uri;
+    for (const condition of route?.match ?? []) {
+      const prefix = condition?.uri?.prefix;
+      if (typeof rewrite !== 'string' || typeof prefix !== 'string') continue;
       for (const rest of ['/x', 'x', '']) {
         const request = `${prefix}${rest}`;
         const path = rewrite + request.slice(prefix.length);
