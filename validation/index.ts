@@ -1,6 +1,6 @@
 // The validation gate: every rule over a set of manifests, with explicit per-object waivers. Synth runs
 // it on its own output before writing; `npm run validate` runs it on any YAML.
-import type { ExternalSecret } from '../config/types';
+import type { ExternalSecret, MetricLabelValues } from '../config/types';
 import type { Manifest } from './manifest';
 import { checkApplicationPaths } from './argocd-rules';
 import type { Finding } from './finding';
@@ -27,6 +27,8 @@ export interface ValidationContext extends SetContext {
   readonly defaultNamespace: string;
   /** `namespace/name` of Secrets that exist outside the manifests, with any keys (`--external-secret`). */
   readonly statedSecrets?: readonly string[];
+  /** The label values of metrics the judged services export (this project's); without it PromQL label values are not judged. */
+  readonly metricLabels?: MetricLabelValues;
 }
 
 /** Objects waive a rule with `waive.validation.titanium.dev/<rule>: <reason>`. */
@@ -53,6 +55,7 @@ export const RULES = [
   'promql',
   'hpa',
   'pdb',
+  'pod-selector',
   'node-port',
   'reference',
   'argocd-path',
@@ -86,7 +89,8 @@ export function validateManifests(manifests: readonly Manifest[], context: Valid
     ...checkVirtualServices(set, ns),
     ...checkMtls(set, ns),
     ...checkScrapes(set, ns),
-    ...checkRules(set),
+    // Label values config declares are this project's services'; in anyone else's YAML the same metric name may count codes.
+    ...checkRules(set, set.project ? context.metricLabels : undefined),
     ...checkAutoscaling(set, ns),
     ...checkDisruptionBudgets(set, ns),
     ...checkNodePorts(set),
