@@ -110,12 +110,6 @@ function workloadLevel(spec: PeerAuthenticationSpec): boolean {
   return !!labels && typeof labels === 'object' && Object.keys(labels).length > 0;
 }
 
-/** Whether a pod runs a sidecar: injected, and not opted out by its own `sidecar.istio.io/inject: "false"` (label or annotation). */
-export function inMesh(w: Workload): boolean {
-  const optedOut = (values: Labels | undefined) => String(values?.['sidecar.istio.io/inject']) === 'false';
-  return w.injected && !optedOut(w.template.metadata?.labels) && !optedOut(w.template.metadata?.annotations);
-}
-
 /**
  * The PeerAuthentications of a set, read once: which mTLS mode a pod's port accepts, as Istio resolves
  * it. The most specific policy that decides wins: the port-level setting of a workload's policy, the
@@ -155,7 +149,6 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
   for (const manifest of set.ofKind('PeerAuthentication')) {
     const spec = (manifest.object.spec ?? {}) as PeerAuthenticationSpec;
     const mode = spec.mtls?.mode;
-    const accepts = (m: string) => (m === 'DISABLE' ? 'accept only plaintext' : 'accept plaintext as well');
     // Other values are typos, which the schema rule reports.
     if (mode === 'PERMISSIVE' || mode === 'DISABLE') {
       findings.push(
@@ -164,7 +157,7 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
           'error',
           'mtls',
           'spec.mtls.mode',
-          `${mode} is an exception to STRICT mTLS: these pods ${accepts(mode)}${set.project ? ' (the old platform disabled mTLS for Redis and PostgreSQL; declare their ports as tcp- instead)' : ' (a TCP server such as a database needs none: name its Service port tcp-…)'}`,
+          `${mode} is an exception to STRICT mTLS${set.project ? ' (the old platform disabled mTLS for Redis and PostgreSQL; declare their ports as tcp- instead)' : ''}`,
         ),
       );
     }
@@ -177,7 +170,7 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
             'error',
             'mtls',
             `spec.portLevelMtls["${port}"].mode`,
-            `${setting.mode} on port ${port} is an exception to STRICT mTLS: it would ${accepts(setting.mode)}`,
+            `${setting.mode} on port ${port} is an exception to STRICT mTLS`,
           ),
         );
       }
@@ -217,17 +210,18 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
     ];
     for (const { field, mode, ports } of settings) {
       if (mode !== 'DISABLE' && mode !== 'SIMPLE') continue;
-      const refused = pods.filter((pod) => inMesh(pod) && ports.some((port) => policies.modeOf(pod, targetPortOn(port, pod)) === 'STRICT'));
-      if (!refused.length) continue;
-      findings.push(
-        findingFor(
-          manifest,
-          'error',
-          'mtls',
-          field,
-          `${mode} sends ${mode === 'DISABLE' ? 'plaintext' : 'plain TLS'} to ${host}, whose pods (${refused.map(workloadName).join(', ')}) are in the mesh and require STRICT mTLS: every request fails`,
-        ),
-      );
+      const modes = (pod: Workload) => ports.map((port) => policies.modeOf(pod, targetPortOn(port, pod)));
+      const inMesh = pods.filter((pod) => pod.injected);
+      const refused = inMesh.filter((pod) => modes(pod).includes('STRICT'));
+      const undecided = inMesh.filter((pod) => modes(pod).includes(undefined));
+      const sends = `${mode} sends ${mode === 'DISABLE' ? 'plaintext' : 'plain TLS'} to ${host}`;
+      if (refused.length) {
+        const message = `${sends}, whose pods (${refused.map(workloadName).join(', ')}) are in the mesh and require STRICT mTLS: every request fails`;
+        findings.push(findingFor(manifest, 'error', 'mtls', field, message));
+      } else if (undecided.length) {
+        const message = `${sends}, whose pods (${undecided.map(workloadName).join(', ')}) have a sidecar, and no PeerAuthentication here sets their mTLS mode: if one elsewhere makes it STRICT (a mesh-wide one in istio-system, say), every request fails`;
+        findings.push(findingFor(manifest, 'note', 'mtls', field, message));
+      }
     }
   }
   return findings;

@@ -4,7 +4,7 @@
 import { findingFor, type Finding } from './finding';
 import type { MetricLabelValues } from '../config/types';
 import type { Manifest } from './manifest';
-import { inMesh, MtlsPolicies } from './mesh-rules';
+import { MtlsPolicies } from './mesh-rules';
 import { labelSelectorMatches, selects, type LabelSelector, type Labels, type ManifestSet, type Workload } from './model';
 import {
   closestMiss,
@@ -98,12 +98,27 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
   const workloads = new ByNamespace(set.workloads, (w) => w.namespace);
   const operatorMade = new ByNamespace(operatorPods(set, defaultNamespace), (pod) => pod.namespace);
   const services = new ByNamespace(set.ofKind('Service'), (s) => set.namespaceOf(s, defaultNamespace));
-  // Prometheus is outside the mesh: a STRICT app port refuses its plaintext, the sidecar's own metrics ports do not.
-  const unreachable = (pod: Workload, port: number) =>
-    inMesh(pod) && !SIDECAR_METRIC_PORTS.has(port) && policies.modeOf(pod, port) === 'STRICT';
-  const plaintextMessage = (ports: string[]) =>
-    `scrapes ${[...new Set(ports)].join(', ')} in plaintext, but those pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)`;
-  /** The finding for a selector that selects nothing here: an error for a slip, otherwise a warning that the targets may be elsewhere. */
+  /**
+   * Prometheus is outside the mesh: an app port of a pod with a sidecar refuses its plaintext under
+   * STRICT (the sidecar's own metrics ports answer it). Refused targets are an error; targets whose
+   * mode no policy here sets are a note (a mesh-wide STRICT may be elsewhere).
+   */
+  const judgePlaintext = (manifest: Manifest, field: string, targets: readonly { pod: Workload; port: number | undefined }[]) => {
+    const appPorts = targets.filter(({ pod, port }) => pod.injected && port !== undefined && !SIDECAR_METRIC_PORTS.has(port));
+    const named = (list: typeof targets) => [...new Set(list.map(({ pod, port }) => target(pod, port!)))].join(', ');
+    const refused = appPorts.filter(({ pod, port }) => policies.modeOf(pod, port) === 'STRICT');
+    const undecided = appPorts.filter(({ pod, port }) => policies.modeOf(pod, port) === undefined);
+    // One error per pod: each is a workload whose metrics are lost.
+    for (const pod of new Set(refused.map((t) => t.pod))) {
+      const message = `scrapes ${named(refused.filter((t) => t.pod === pod))} in plaintext, but its pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)`;
+      findings.push(findingFor(manifest, 'error', 'scrape', field, message));
+    }
+    if (!refused.length && undecided.length) {
+      const message = `scrapes ${named(undecided)} in plaintext; those pods have a sidecar and no PeerAuthentication here sets their mTLS mode: if one elsewhere makes it STRICT (a mesh-wide one in istio-system, say), Prometheus outside the mesh gets nothing there`;
+      findings.push(findingFor(manifest, 'note', 'scrape', field, message));
+    }
+  };
+  /** The finding for a selector that selects nothing here: an error for a slip, otherwise a note that the targets may be elsewhere. */
   const selectsNothing = (manifest: Manifest, selector: unknown, what: string, candidates: SelectionCandidate[]) => {
     const miss = closestMiss(selector as LabelSelector, candidates);
     if (miss) findings.push(findingFor(manifest, 'error', 'scrape', 'spec.selector', nearMissMessage(`selects no ${what}`, miss)));
@@ -111,7 +126,7 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
       findings.push(
         findingFor(
           manifest,
-          'warning',
+          'note',
           'scrape',
           'spec.selector',
           `selects no ${what} among the ${candidates.length} in its namespaces in these files; unless they come from elsewhere (a Helm chart, an operator), it scrapes nothing`,
@@ -153,18 +168,7 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
         );
         return;
       }
-      const refused = targets.filter(({ pod, port }) => port !== undefined && unreachable(pod, port));
-      if (refused.length) {
-        findings.push(
-          findingFor(
-            manifest,
-            'error',
-            'scrape',
-            `spec.podMetricsEndpoints[${i}]${pick ? `.${pick.field}` : ''}`,
-            plaintextMessage(refused.map(({ pod, port }) => target(pod, port!))),
-          ),
-        );
-      }
+      judgePlaintext(manifest, `spec.podMetricsEndpoints[${i}]${pick ? `.${pick.field}` : ''}`, targets);
     });
   }
 
@@ -231,9 +235,7 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
         );
         return;
       }
-      const refused = targets.filter(({ pod, port }) => port !== undefined && unreachable(pod, port));
-      if (refused.length)
-        findings.push(findingFor(manifest, 'error', 'scrape', field, plaintextMessage(refused.map(({ pod, port }) => target(pod, port!)))));
+      judgePlaintext(manifest, field, targets);
     });
   }
   return findings;

@@ -244,7 +244,7 @@ export function checkServices(set: ManifestSet, defaultNamespace: string): Findi
 /**
  * A Service that selects none of the pods here is an error only with evidence of a slip: a workload
  * whose labels miss the selector by a typo, or one of the Service's own name. Otherwise its pods may
- * come from files not given (a Helm chart, an operator): a warning that says so.
+ * come from files not given (a Helm chart, an operator): a note that says so.
  */
 function noPodsFinding(
   manifest: Manifest,
@@ -270,7 +270,7 @@ function noPodsFinding(
   if (!workloads.length) return undefined;
   return findingFor(
     manifest,
-    'warning',
+    'note',
     'service-selector',
     'spec.selector',
     `${nothing} among the ${workloads.length} workload(s) of that namespace in these files; unless its pods come from elsewhere (a Helm chart, an operator), it has no endpoints`,

@@ -118,10 +118,10 @@ describe.each(environmentNames)('environment %s', (environment) => {
         message: expect.stringMatching(/^selects no pods: the closest/),
       }),
     ]);
-    // Unrelated labels may belong to pods outside these files: said, but not an error.
+    // Unrelated labels may belong to pods outside these files: a note, not an error.
     expect(scrapeFindings(chartDeployment({ app: 'other-gateway', istio: 'other-gateway' }))).toEqual([
       expect.objectContaining({
-        severity: 'warning',
+        severity: 'note',
         rule: 'scrape',
         field: 'spec.selector',
         message: expect.stringMatching(/^selects no pods/),

@@ -13,7 +13,12 @@ import { readManifests } from '../../validation/read-manifests';
 
 const FIXTURES = join(__dirname, '..', 'support', 'fixtures', 'validate');
 const project: ValidationContext = { externalSecrets: [], defaultNamespace: 'default', metricLabels: observability.serviceMetricLabels };
-const foreign: ValidationContext = { externalSecrets: [], defaultNamespace: 'default' };
+const foreign: ValidationContext = {
+  mode: 'foreign',
+  externalSecrets: [],
+  defaultNamespace: 'default',
+  metricLabels: observability.serviceMetricLabels,
+};
 
 function manifestsOf(fixture: string): Manifest[] {
   const read = readManifests([join(FIXTURES, fixture)]);
@@ -91,11 +96,11 @@ test('service-port: a numeric targetPort needs no declared container port, a nam
 });
 
 describe('service-selector', () => {
-  test('an error for a typo (naming the closest labels) or a namesake with other labels; a warning when the pods may be elsewhere', () => {
+  test('an error for a typo (naming the closest labels) or a namesake with other labels; a note when the pods may be elsewhere', () => {
     expect(fixture('service-selector-evidence.yaml')).toEqual([
       'error service-selector Service/storefront/api spec.selector: selects no pods in namespace storefront: Deployment api, of the same name, has app.kubernetes.io/name: api',
       'error service-selector Service/storefront/web spec.selector: selects no pods in namespace storefront: the closest, Deployment web, has app: wbe where the selector wants app: web',
-      'warning service-selector Service/storefront/events spec.selector: selects no pods in namespace storefront among the 2 workload(s) of that namespace in these files; unless its pods come from elsewhere (a Helm chart, an operator), it has no endpoints',
+      'note service-selector Service/storefront/events spec.selector: selects no pods in namespace storefront among the 2 workload(s) of that namespace in these files; unless its pods come from elsewhere (a Helm chart, an operator), it has no endpoints',
     ]);
   });
 
@@ -107,33 +112,34 @@ describe('service-selector', () => {
     const withoutResources = manifestsOf('service-selector-operator-pods.yaml').filter(
       (m) => !['Prometheus', 'Alertmanager'].includes(m.object.kind),
     );
-    expect(findings(withoutResources, project, ['service-selector']).every((f) => f.startsWith('warning '))).toBe(true);
+    expect(findings(withoutResources, project, ['service-selector']).every((f) => f.startsWith('note '))).toBe(true);
   });
 });
 
 describe('scrape', () => {
   test("endpoints' targetPort is honoured, and app ports of sidecar pods under STRICT are refused, the sidecar's own are not", () => {
     expect(fixture('scrape-target-port.yaml')).toEqual([
-      "error scrape PodMonitor/checkout/cart-pods spec.podMetricsEndpoints[0].targetPort: scrapes Deployment cart's port 9100 in plaintext, but those pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)",
+      "error scrape PodMonitor/checkout/cart-pods spec.podMetricsEndpoints[0].targetPort: scrapes Deployment cart's port 9100 in plaintext, but its pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)",
       'error scrape PodMonitor/checkout/cart-pods spec.podMetricsEndpoints[1].targetPort: no selected pod (Deployment cart) declares container port 9999: the operator keeps no target',
-      "error scrape ServiceMonitor/checkout/cart-all-ports spec.endpoints[0]: scrapes Deployment cart's port 8080 in plaintext, but those pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)",
-      "error scrape ServiceMonitor/checkout/cart-by-target-port spec.endpoints[0].targetPort: scrapes Deployment cart's port 8080 in plaintext, but those pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)",
+      "error scrape ServiceMonitor/checkout/cart-all-ports spec.endpoints[0]: scrapes Deployment cart's port 8080 in plaintext, but its pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)",
+      "error scrape ServiceMonitor/checkout/cart-by-target-port spec.endpoints[0].targetPort: scrapes Deployment cart's port 8080 in plaintext, but its pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)",
     ]);
   });
 
-  test('plaintext is refused only where a policy here makes the port STRICT', () => {
+  test('plaintext is refused only where a policy here makes the port STRICT; where none sets a mode, a note says so', () => {
     const manifests = manifestsOf('scrape-target-port.yaml');
     const withMode = (mode: string | undefined) =>
       manifests.map((m) =>
         m.object.kind === 'PeerAuthentication' ? { ...m, object: { ...m.object, spec: mode ? { mtls: { mode } } : {} } } : m,
       );
-    const noTarget = 'error scrape PodMonitor/checkout/cart-pods spec.podMetricsEndpoints[1].targetPort';
-    for (const mode of ['PERMISSIVE', undefined]) {
-      expect(findings(withMode(mode), project, ['scrape']).map((f) => f.split(':')[0])).toEqual([noTarget]);
-    }
-    // No PeerAuthentication at all: the mesh-wide one may be elsewhere, and Istio's default is PERMISSIVE.
-    const unknown = manifests.filter((m) => m.object.kind !== 'PeerAuthentication');
-    expect(findings(unknown, project, ['scrape']).map((f) => f.split(':')[0])).toEqual([noTarget]);
+    const severities = (set: Manifest[]) =>
+      findings(set, project, ['scrape'])
+        .filter((f) => !f.includes('declares container port'))
+        .map((f) => f.split(' ')[0]);
+    expect(severities(withMode('PERMISSIVE'))).toEqual([]);
+    // No mode set here (a policy without one, or none at all): the mesh-wide one may be elsewhere, a note per endpoint.
+    expect(severities(withMode(undefined))).toEqual(['note', 'note', 'note']);
+    expect(severities(manifests.filter((m) => m.object.kind !== 'PeerAuthentication'))).toEqual(['note', 'note', 'note']);
   });
 });
 
@@ -143,7 +149,8 @@ describe('mtls', () => {
       'error mtls DestinationRule/lab/billing spec.trafficPolicy.tls.mode: DISABLE sends plaintext to billing.lab.svc.cluster.local, whose pods (Deployment billing) are in the mesh and require STRICT mTLS: every request fails',
       'error mtls DestinationRule/shop/inventory spec.trafficPolicy.portLevelSettings[0].tls.mode: DISABLE sends plaintext to inventory.shop.svc.cluster.local, whose pods (Deployment inventory) are in the mesh and require STRICT mTLS: every request fails',
       'error mtls DestinationRule/shop/orders spec.trafficPolicy.tls.mode: DISABLE sends plaintext to orders.shop.svc.cluster.local, whose pods (Deployment orders) are in the mesh and require STRICT mTLS: every request fails',
-      'error mtls PeerAuthentication/shop/inventory-admin spec.portLevelMtls["9000"].mode: PERMISSIVE on port 9000 is an exception to STRICT mTLS: it would accept plaintext as well',
+      'error mtls PeerAuthentication/shop/inventory-admin spec.portLevelMtls["9000"].mode: PERMISSIVE on port 9000 is an exception to STRICT mTLS',
+      'note mtls DestinationRule/lab/reports spec.trafficPolicy.tls.mode: DISABLE sends plaintext to reports.lab.svc.cluster.local, whose pods (Deployment reports) have a sidecar, and no PeerAuthentication here sets their mTLS mode: if one elsewhere makes it STRICT (a mesh-wide one in istio-system, say), every request fails',
     ]);
   });
 
@@ -157,10 +164,15 @@ describe('mtls', () => {
         spec: mode ? { mtls: { mode } } : {},
       },
     });
-    const reports = 'error mtls DestinationRule/lab/reports spec.trafficPolicy.tls.mode';
+    const reports = (manifests: Manifest[]) =>
+      findings(manifests, project, ['mtls'])
+        .filter((f) => f.includes('DestinationRule/lab/reports'))
+        .map((f) => f.split(':')[0]);
     const manifests = manifestsOf('mtls-workload-policies.yaml');
-    expect(findings([...manifests, meshWide('STRICT')], project, ['mtls']).map((f) => f.split(':')[0])).toContain(reports);
-    expect(findings([...manifests, meshWide(undefined)], project, ['mtls']).map((f) => f.split(':')[0])).not.toContain(reports);
+    expect(reports([...manifests, meshWide('STRICT')])).toEqual(['error mtls DestinationRule/lab/reports spec.trafficPolicy.tls.mode']);
+    // A mesh-wide policy without a mode leaves Istio's default, PERMISSIVE: plaintext works.
+    expect(reports([...manifests, meshWide(undefined)])).toEqual([]);
+    expect(reports(manifests)).toEqual(['note mtls DestinationRule/lab/reports spec.trafficPolicy.tls.mode']);
   });
 
   test('no message speaks of this project or its history', () => {
