@@ -17,4 +17,6 @@ export const observability = {
   datasources: { prometheus: 'prometheus', loki: 'loki' },
   /** In-cluster addresses, from the release names. */
   lokiUrl: 'http://loki.monitoring.svc.cluster.local:3100',
+  /** platform.md: the services count `http_requests_total{method, status}` with `status` as a class, never a code. */
+  serviceMetricLabels: { http_requests_total: { status: ['1xx', '2xx', '3xx', '4xx', '5xx'] } },
 } as const satisfies ObservabilityConfig;

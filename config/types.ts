@@ -478,7 +478,15 @@ export interface ObservabilityConfig {
   readonly datasources: { readonly prometheus: string; readonly loki: string };
   /** Loki's in-cluster address, for Grafana's data source and Alloy's push. */
   readonly lokiUrl: string;
+  /**
+   * The values the labels of the services' own metrics take, where they are fixed: validation reports
+   * a PromQL matcher that can never match them (`status="500"` on a label that holds classes).
+   */
+  readonly serviceMetricLabels: MetricLabelValues;
 }
+
+/** Metric name → label name → every value that label takes. */
+export type MetricLabelValues = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 
 /**
  * The declared Secrets the platform's own components read by name (Helm values, the Argo CD

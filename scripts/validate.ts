@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { environments, platform, platformConfig } from '../config';
+import { observability } from '../config/observability';
 import { readManifests } from '../validation/read-manifests';
 import type { Manifest } from '../validation/manifest';
 import { validateManifests, type ValidationContext } from '../validation';
@@ -176,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
       statedSecrets: options.statedSecrets,
       namespaceLabels: namespaceLabelsFor(cluster, known.namespaceLabels, options.namespaceLabels),
       podSecurity: options.podSecurity,
+      ...(mode === 'project' ? { metricLabels: observability.serviceMetricLabels } : {}),
     };
     findings.push(...validateManifests(cluster.manifests, context));
   }

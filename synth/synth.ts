@@ -58,6 +58,7 @@ export function renderEnvironment(config: PlatformConfig): RenderResult {
     ...validateManifests(all, {
       externalSecrets: config.externalSecrets,
       defaultNamespace: config.environment.namespace,
+      metricLabels: config.observability.serviceMetricLabels,
     }),
   ];
   return { manifests, bootstrap, bootstrapFiles, folders, releases, findings };

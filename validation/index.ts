@@ -1,6 +1,6 @@
 // The validation gate: every rule over a set of manifests, with explicit per-object waivers. Synth runs
 // it on its own output before writing; `npm run validate` runs it on any YAML.
-import type { ExternalSecret } from '../config/types';
+import type { ExternalSecret, MetricLabelValues } from '../config/types';
 import type { Manifest } from './manifest';
 import { checkApplicationPaths } from './argocd-rules';
 import type { Finding } from './finding';
@@ -28,6 +28,8 @@ export interface ValidationContext extends SetContext {
   readonly defaultNamespace: string;
   /** `namespace/name` of Secrets that exist outside the manifests, with any keys (`--external-secret`). */
   readonly statedSecrets?: readonly string[];
+  /** The label values of metrics the judged services export (this project's); without it PromQL label values are not judged. */
+  readonly metricLabels?: MetricLabelValues;
 }
 
 /** Objects waive a rule with `waive.validation.titanium.dev/<rule>: <reason>`. */
@@ -54,6 +56,7 @@ export const RULES = [
   'promql',
   'hpa',
   'pdb',
+  'pod-selector',
   'node-port',
   'reference',
   'argocd-path',
@@ -111,7 +114,7 @@ export function validateManifests(manifests: readonly Manifest[], context: Valid
   try {
     set = new ManifestSet(judged, ns, { mode, namespaceLabels, podSecurity });
   } catch (error) {
-    findings.push(internalError('reading workloads, Services and namespaces for the rules after secret-ref', error));
+    findings.push(internalError('reading workloads, Services and namespaces for the rules after schema', error));
   }
   if (set) {
     const model = set;
@@ -124,7 +127,8 @@ export function validateManifests(manifests: readonly Manifest[], context: Valid
       ['route-destination, route-rewrite', () => checkVirtualServices(model, ns)],
       ['mtls', () => checkMtls(model, ns)],
       ['scrape', () => checkScrapes(model, ns)],
-      ['promql', () => checkRules(model)],
+      // Label values config declares are this project's services'; in anyone else's YAML the same metric name may count codes.
+      ['promql', () => checkRules(model, model.project ? context.metricLabels : undefined)],
       ['hpa', () => checkAutoscaling(model, ns)],
       ['pdb', () => checkDisruptionBudgets(model, ns)],
       ['node-port', () => checkNodePorts(model)],

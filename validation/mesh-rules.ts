@@ -1,8 +1,10 @@
 // Istio objects: VirtualService routes lead to Service ports that exist and never rewrite a clean
-// path into one with `//`; mTLS has no exceptions and no client-side TLS setting contradicts STRICT.
+// path into one with `//`; mTLS has no exceptions, and no client-side TLS setting sends plaintext to pods
+// that Istio's policies (port, workload, namespace, mesh) make STRICT.
 import { doubledSlashRewrites, type HttpRoute } from './evaluators/routing';
 import { findingFor, type Finding } from './finding';
-import type { ManifestSet } from './model';
+import { selects, type Labels, type ManifestSet, type Workload } from './model';
+import { groupByNamespace, targetPortOn, workloadName } from './service-rules';
 
 interface Destination {
   readonly host?: string;
@@ -90,18 +92,66 @@ export function checkVirtualServices(set: ManifestSet, defaultNamespace: string)
 }
 
 interface PeerAuthenticationSpec {
-  readonly selector?: unknown;
+  readonly selector?: { readonly matchLabels?: Labels };
   readonly mtls?: { readonly mode?: string };
   readonly portLevelMtls?: Readonly<Record<string, { readonly mode?: string }>>;
 }
 
+export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+
+/** Istio's root namespace (meshConfig.rootNamespace's default): a PeerAuthentication there without a selector is mesh-wide. */
+const ROOT_NAMESPACE = 'istio-system';
+
+/** A mode that decides, or undefined for UNSET, absent or a typo (the schema rule reports typos): the parent policy decides then. */
+function decided(mode: string | undefined): MtlsMode | undefined {
+  return mode === 'STRICT' || mode === 'PERMISSIVE' || mode === 'DISABLE' ? mode : undefined;
+}
+
+/** Whether a PeerAuthentication names workloads: Istio treats one without matchLabels as namespace-wide. */
+function workloadLevel(spec: PeerAuthenticationSpec): boolean {
+  const labels = spec.selector?.matchLabels;
+  return !!labels && typeof labels === 'object' && Object.keys(labels).length > 0;
+}
+
+/**
+ * The PeerAuthentications of a set, read once: which mTLS mode a pod's port accepts, as Istio resolves
+ * it. The most specific policy that decides wins: the port-level setting of a workload's policy, the
+ * workload's policy, the namespace's, the mesh's (in the root namespace).
+ */
+export class MtlsPolicies {
+  private readonly namespaceWide = new Map<string, PeerAuthenticationSpec>();
+  private readonly forWorkloads = new Map<string, PeerAuthenticationSpec[]>();
+
+  constructor(set: ManifestSet, defaultNamespace: string) {
+    for (const manifest of set.ofKind('PeerAuthentication')) {
+      const spec = (manifest.object.spec ?? {}) as PeerAuthenticationSpec;
+      const namespace = set.namespaceOf(manifest, defaultNamespace);
+      if (workloadLevel(spec)) this.forWorkloads.set(namespace, [...(this.forWorkloads.get(namespace) ?? []), spec]);
+      // Of several namespace-wide policies Istio takes the oldest; the first here.
+      else if (!this.namespaceWide.has(namespace)) this.namespaceWide.set(namespace, spec);
+    }
+  }
+
+  /**
+   * The mode a pod in the mesh accepts on a container port (undefined: its workload's mode), or
+   * undefined when no policy in the set decides it (the mesh-wide one may be outside the files).
+   */
+  modeOf(w: Workload, containerPort: number | undefined): MtlsMode | undefined {
+    const own = (this.forWorkloads.get(w.namespace) ?? []).find((spec) => selects(spec.selector?.matchLabels, w.podLabels));
+    const portLevel = containerPort === undefined ? undefined : own?.portLevelMtls?.[String(containerPort)]?.mode;
+    const chain = [portLevel, own?.mtls?.mode, this.namespaceWide.get(w.namespace)?.mtls?.mode];
+    const mesh = this.namespaceWide.get(ROOT_NAMESPACE);
+    for (const mode of [...chain, mesh?.mtls?.mode]) if (decided(mode)) return decided(mode);
+    // A mesh-wide policy that leaves the mode unset means Istio's default.
+    return mesh ? 'PERMISSIVE' : undefined;
+  }
+}
+
 export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[] {
   const findings: Finding[] = [];
-  const strict = new Set<string>();
   for (const manifest of set.ofKind('PeerAuthentication')) {
     const spec = (manifest.object.spec ?? {}) as PeerAuthenticationSpec;
     const mode = spec.mtls?.mode;
-    if (!spec.selector && mode === 'STRICT') strict.add(set.namespaceOf(manifest, defaultNamespace));
     // Other values are typos, which the schema rule reports.
     if (mode === 'PERMISSIVE' || mode === 'DISABLE') {
       findings.push(
@@ -114,7 +164,8 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
         ),
       );
     }
-    for (const [port, setting] of Object.entries(spec.portLevelMtls ?? {})) {
+    const portLevel = spec.portLevelMtls && typeof spec.portLevelMtls === 'object' ? spec.portLevelMtls : {};
+    for (const [port, setting] of Object.entries(portLevel)) {
       if (setting?.mode === 'PERMISSIVE' || setting?.mode === 'DISABLE') {
         findings.push(
           findingFor(
@@ -128,32 +179,51 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
       }
     }
   }
+  const policies = new MtlsPolicies(set, defaultNamespace);
+  const services = new Map(set.ofKind('Service').map((m) => [`${set.namespaceOf(m, defaultNamespace)}/${m.object.metadata?.name}`, m]));
+  const workloadsIn = groupByNamespace(set.workloads, (w) => w.namespace);
   for (const manifest of set.ofKind('DestinationRule')) {
     const namespace = set.namespaceOf(manifest, defaultNamespace);
     const spec = (manifest.object.spec ?? {}) as {
-      host?: string;
-      trafficPolicy?: { tls?: { mode?: string }; portLevelSettings?: { tls?: { mode?: string } }[] };
+      host?: unknown;
+      trafficPolicy?: { tls?: { mode?: string }; portLevelSettings?: { port?: { number?: number }; tls?: { mode?: string } }[] };
     };
-    const target = serviceOf(spec.host ?? '', namespace);
-    if (!target || !strict.has(target.namespace)) continue;
-    const modes = [
-      { field: 'spec.trafficPolicy.tls.mode', mode: spec.trafficPolicy?.tls?.mode },
-      ...(spec.trafficPolicy?.portLevelSettings ?? []).map((s, i) => ({
+    const host = typeof spec.host === 'string' ? spec.host : '';
+    const target = serviceOf(host, namespace);
+    const service = target && services.get(`${target.namespace}/${target.name}`);
+    if (!target || !service) continue;
+    const serviceSpec = (service.object.spec ?? {}) as { selector?: Labels; ports?: { port?: number; targetPort?: number | string }[] };
+    // Whether plaintext fails depends on the pods behind the host: in the mesh under STRICT it does, outside it plaintext is all they speak.
+    const pods = (workloadsIn.get(target.namespace) ?? []).filter((w) => selects(serviceSpec.selector, w.podLabels));
+    if (!pods.length) continue;
+    const servicePorts = (Array.isArray(serviceSpec.ports) ? serviceSpec.ports : []).filter((p) => p && typeof p === 'object');
+    const portLevel = Array.isArray(spec.trafficPolicy?.portLevelSettings) ? spec.trafficPolicy.portLevelSettings : [];
+    const overridden = new Set(portLevel.map((s) => s?.port?.number));
+    const settings = [
+      {
+        field: 'spec.trafficPolicy.tls.mode',
+        mode: spec.trafficPolicy?.tls?.mode,
+        ports: servicePorts.filter((p) => !overridden.has(p.port)),
+      },
+      ...portLevel.map((s, i) => ({
         field: `spec.trafficPolicy.portLevelSettings[${i}].tls.mode`,
         mode: s?.tls?.mode,
+        ports: servicePorts.filter((p) => p.port === s?.port?.number),
       })),
     ];
-    for (const { field, mode } of modes) {
-      if (mode === 'DISABLE' || mode === 'SIMPLE') {
-        findings.push(
-          findingFor(
-            manifest,
-            'error',
-            'mtls',
-            field,
-            `${mode} sends ${mode === 'DISABLE' ? 'plaintext' : 'plain TLS'} to ${spec.host}, whose namespace ${target.namespace} requires STRICT mTLS: every request fails`,
-          ),
-        );
+    for (const { field, mode, ports } of settings) {
+      if (mode !== 'DISABLE' && mode !== 'SIMPLE') continue;
+      const modes = (pod: Workload) => ports.map((port) => policies.modeOf(pod, targetPortOn(port, pod)));
+      const inMesh = pods.filter((pod) => pod.injected);
+      const refused = inMesh.filter((pod) => modes(pod).includes('STRICT'));
+      const undecided = inMesh.filter((pod) => modes(pod).includes(undefined));
+      const sends = `${mode} sends ${mode === 'DISABLE' ? 'plaintext' : 'plain TLS'} to ${host}`;
+      if (refused.length) {
+        const message = `${sends}, whose pods (${refused.map(workloadName).join(', ')}) are in the mesh and require STRICT mTLS: every request fails`;
+        findings.push(findingFor(manifest, 'error', 'mtls', field, message));
+      } else if (undecided.length) {
+        const message = `${sends}, whose pods (${undecided.map(workloadName).join(', ')}) have a sidecar, and no PeerAuthentication here sets their mTLS mode: if one elsewhere makes it STRICT (a mesh-wide one in istio-system, say), every request fails`;
+        findings.push(findingFor(manifest, 'note', 'mtls', field, message));
       }
     }
   }

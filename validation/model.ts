@@ -230,6 +230,81 @@ export class ManifestSet {
   }
 }
 
+/**
+ * Whether a Service-style selector (a plain map, as in `Service.spec.selector` or Istio's
+ * `selector.matchLabels`) selects these labels. An empty or absent one selects nothing: a Service
+ * without a selector has its endpoints managed by hand.
+ */
 export function selects(selector: Labels | undefined, labels: Labels): boolean {
-  return !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  if (!isRecord(selector) || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([k, v]) => labels[k] !== undefined && String(labels[k]) === String(v));
+}
+
+/** A Kubernetes LabelSelector (`metav1.LabelSelector`): matchLabels and matchExpressions, all of which must hold. */
+export interface LabelSelector {
+  readonly matchLabels?: Labels;
+  readonly matchExpressions?: readonly { readonly key: string; readonly operator: string; readonly values?: readonly string[] }[];
+}
+
+/** One requirement of a LabelSelector: a matchLabels entry is `key In (value)`. */
+export interface LabelRequirement {
+  readonly key: string;
+  readonly operator: string;
+  readonly values: readonly string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The requirements of a LabelSelector, or undefined when it is malformed (the schema rule says
+ * how): a selector that cannot be read is treated as selecting nothing rather than guessed at.
+ */
+export function labelRequirements(selector: unknown): LabelRequirement[] | undefined {
+  if (!isRecord(selector)) return undefined;
+  const { matchLabels = {}, matchExpressions = [] } = selector as { matchLabels?: unknown; matchExpressions?: unknown };
+  if (!isRecord(matchLabels) || !Array.isArray(matchExpressions)) return undefined;
+  const requirements: LabelRequirement[] = Object.entries(matchLabels).map(([key, value]) => ({
+    key,
+    operator: 'In',
+    values: [String(value)],
+  }));
+  for (const expression of matchExpressions as unknown[]) {
+    if (!isRecord(expression) || typeof expression.key !== 'string' || typeof expression.operator !== 'string') return undefined;
+    const values = expression.values ?? [];
+    if (!Array.isArray(values)) return undefined;
+    requirements.push({ key: expression.key, operator: expression.operator, values: values.map(String) });
+  }
+  return requirements;
+}
+
+/** Whether labels satisfy one requirement; an operator Kubernetes does not know satisfies nothing. */
+export function meetsRequirement(requirement: LabelRequirement, labels: Labels): boolean {
+  const value = labels[requirement.key];
+  const has = value !== undefined;
+  switch (requirement.operator) {
+    case 'In':
+      return has && requirement.values.includes(String(value));
+    case 'NotIn':
+      return !has || !requirement.values.includes(String(value));
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether a LabelSelector selects these labels, as Kubernetes defines it: an empty selector (`{}`)
+ * selects everything, an absent (null) one nothing. Kinds whose selector field is not a pointer
+ * (PodMonitor, ServiceMonitor, NetworkPolicy's podSelector) read an absent selector as empty:
+ * their callers pass `selector ?? {}`.
+ */
+export function labelSelectorMatches(selector: unknown, labels: Labels): boolean {
+  if (selector === undefined || selector === null) return false;
+  const requirements = labelRequirements(selector);
+  return !!requirements && requirements.every((r) => meetsRequirement(r, labels));
 }

@@ -1,7 +1,7 @@
 // Autoscaling and disruption: an HPA's target exists, leaves `replicas` unset and requests CPU in every
 // container; no PodDisruptionBudget can block every node drain at the workload's minimum.
 import { findingFor, type Finding } from './finding';
-import { selects, type Labels, type ManifestSet, type Workload } from './model';
+import { labelSelectorMatches, type ManifestSet, type Workload } from './model';
 
 interface HpaSpec {
   readonly scaleTargetRef?: { readonly kind?: string; readonly name?: string };
@@ -10,28 +10,19 @@ interface HpaSpec {
   readonly metrics?: readonly { readonly resource?: { readonly name?: string } }[];
 }
 
-function hpaFor(set: ManifestSet, w: Workload, defaultNamespace: string): HpaSpec | undefined {
-  return set
-    .ofKind('HorizontalPodAutoscaler')
-    .filter((h) => set.namespaceOf(h, defaultNamespace) === w.namespace)
-    .map((h) => h.object.spec as HpaSpec | undefined)
-    .find(
-      (spec) => spec?.scaleTargetRef?.kind === w.manifest.object.kind && spec.scaleTargetRef?.name === w.manifest.object.metadata?.name,
-    );
-}
+/** `namespace/Kind/name` of a workload, or of an HPA's target. */
+const targetKey = (namespace: string, kind: unknown, name: unknown) => `${namespace}/${String(kind)}/${String(name)}`;
 
 export function checkAutoscaling(set: ManifestSet, defaultNamespace: string): Finding[] {
   const findings: Finding[] = [];
+  const workloads = new Map(
+    set.workloads.map((w) => [targetKey(w.namespace, w.manifest.object.kind, w.manifest.object.metadata?.name), w]),
+  );
   for (const manifest of set.ofKind('HorizontalPodAutoscaler')) {
     const spec = (manifest.object.spec ?? {}) as HpaSpec;
     const namespace = set.namespaceOf(manifest, defaultNamespace);
     if (!set.hasWorkloadsIn(namespace)) continue;
-    const target = set.workloads.find(
-      (w) =>
-        w.namespace === namespace &&
-        w.manifest.object.kind === spec.scaleTargetRef?.kind &&
-        w.manifest.object.metadata?.name === spec.scaleTargetRef?.name,
-    );
+    const target = workloads.get(targetKey(namespace, spec.scaleTargetRef?.kind, spec.scaleTargetRef?.name));
     if (!target) {
       findings.push(
         findingFor(
@@ -81,17 +72,23 @@ function resolve(value: number | string, replicas: number): number {
 
 export function checkDisruptionBudgets(set: ManifestSet, defaultNamespace: string): Finding[] {
   const findings: Finding[] = [];
+  const hpas = new Map<string, HpaSpec>();
+  for (const h of set.ofKind('HorizontalPodAutoscaler')) {
+    const spec = (h.object.spec ?? {}) as HpaSpec;
+    hpas.set(targetKey(set.namespaceOf(h, defaultNamespace), spec.scaleTargetRef?.kind, spec.scaleTargetRef?.name), spec);
+  }
+  const hpaFor = (w: Workload) => hpas.get(targetKey(w.namespace, w.manifest.object.kind, w.manifest.object.metadata?.name));
   for (const manifest of set.ofKind('PodDisruptionBudget')) {
     const spec = (manifest.object.spec ?? {}) as {
-      selector?: { matchLabels?: Labels };
+      selector?: unknown;
       minAvailable?: number | string;
       maxUnavailable?: number | string;
     };
     const namespace = set.namespaceOf(manifest, defaultNamespace);
-    const owners = set.workloads.filter((w) => w.namespace === namespace && selects(spec.selector?.matchLabels, w.podLabels));
+    // policy/v1: an empty selector selects every pod of the namespace, an absent one none.
+    const owners = set.workloads.filter((w) => w.namespace === namespace && labelSelectorMatches(spec.selector, w.podLabels));
     for (const owner of owners) {
-      const minimum =
-        hpaFor(set, owner, defaultNamespace)?.minReplicas ?? (owner.manifest.object.spec as { replicas?: number }).replicas ?? 1;
+      const minimum = hpaFor(owner)?.minReplicas ?? (owner.manifest.object.spec as { replicas?: number }).replicas ?? 1;
       const allowed =
         spec.maxUnavailable !== undefined
           ? resolve(spec.maxUnavailable, minimum)

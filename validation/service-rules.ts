@@ -1,9 +1,19 @@
 // Services reach pods on ports that exist and that tell Istio their protocol; NodePorts are unique and
-// in range; every ConfigMap and ServiceAccount a pod names exists.
+// in range; every ConfigMap and ServiceAccount a pod names exists. Also what the selector rules share:
+// the near miss of a selector (a typo naming the closest labels) and the pods an operator makes.
 import { NODE_PORT_RANGE } from '../config/node-ports';
 import type { KubeObject, Manifest } from './manifest';
 import { findingFor, type Finding } from './finding';
-import { selects, type Labels, type ManifestSet } from './model';
+import {
+  labelRequirements,
+  meetsRequirement,
+  selects,
+  type LabelRequirement,
+  type LabelSelector,
+  type Labels,
+  type ManifestSet,
+  type Workload,
+} from './model';
 
 interface ServicePort {
   readonly name?: string;
@@ -21,13 +31,170 @@ interface ServiceSpec {
 /** Istio picks the protocol from the port name prefix (or appProtocol). */
 export const PROTOCOL_PORT_NAME = /^(http|http2|https|grpc|grpc-web|tcp|tls|mongo|mysql|redis|udp)(-.*)?$/;
 
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours (`wbe` → `web`) each count one. */
+function editDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  const d = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[x.length][y.length];
+}
+
+/**
+ * How far apart two label keys or values are when one looks like a slip of the other, or undefined
+ * when they are simply different: more than two edits, most of a short word, or only digits apart
+ * (`v1` and `v2`, `redis-0` and `redis-1` name different things on purpose).
+ */
+function slip(a: string, b: string): number | undefined {
+  if (a === b || a.replace(/\d+/g, '0') === b.replace(/\d+/g, '0')) return undefined;
+  const distance = editDistance(a, b);
+  return distance <= 2 && distance * 2 < Math.max([...a].length, [...b].length) ? distance : undefined;
+}
+
+/** Labels to select by, and what to call their owner in a message (`Deployment web`). */
+export interface SelectionCandidate {
+  readonly labels: Labels;
+  readonly name: string;
+}
+
+/** The candidate a selector misses by a slip, and how: exactly one requirement fails, and a key or value one typo away meets it. */
+export interface NearMiss {
+  readonly candidate: SelectionCandidate;
+  /** `app: wbe`: what the candidate has. */
+  readonly found: string;
+  /** `app: web`: what the selector asks for. */
+  readonly wanted: string;
+}
+
+function nearMissOf(
+  requirements: readonly LabelRequirement[],
+  candidate: SelectionCandidate,
+): (NearMiss & { distance: number }) | undefined {
+  const failing = requirements.filter((r) => !meetsRequirement(r, candidate.labels));
+  if (failing.length !== 1) return undefined;
+  const [{ key, operator, values }] = failing;
+  if (operator !== 'In' && operator !== 'Exists') return undefined;
+  let best: (NearMiss & { distance: number }) | undefined;
+  const consider = (distance: number | undefined, found: string, wanted: string) => {
+    if (distance !== undefined && (!best || distance < best.distance)) best = { candidate, found, wanted, distance };
+  };
+  const own = candidate.labels[key];
+  if (operator === 'In' && own !== undefined) {
+    for (const value of values) consider(slip(String(own), value), `${key}: ${own}`, `${key}: ${value}`);
+    return best;
+  }
+  for (const [otherKey, otherValue] of Object.entries(candidate.labels)) {
+    if (operator === 'Exists' || values.includes(String(otherValue))) {
+      consider(slip(otherKey, key), `${otherKey}: ${otherValue}`, operator === 'Exists' ? `a label ${key}` : `${key}: ${otherValue}`);
+    }
+  }
+  return best;
+}
+
+/** Of the candidates, the one a selector misses by the smallest slip, if any. */
+export function closestMiss(selector: LabelSelector, candidates: readonly SelectionCandidate[]): NearMiss | undefined {
+  const requirements = labelRequirements(selector);
+  if (!requirements?.length) return undefined;
+  let best: (NearMiss & { distance: number }) | undefined;
+  for (const candidate of candidates) {
+    const miss = nearMissOf(requirements, candidate);
+    if (miss && (!best || miss.distance < best.distance)) best = miss;
+  }
+  return best && { candidate: best.candidate, found: best.found, wanted: best.wanted };
+}
+
+/** `selects no pods in namespace web: the closest, Deployment web, has app: wbe where the selector wants app: web`. */
+export function nearMissMessage(nothing: string, miss: NearMiss): string {
+  return `${nothing}: the closest, ${miss.candidate.name}, has ${miss.found} where the selector wants ${miss.wanted}`;
+}
+
+/** `app: web, tier: front`, or `no labels`. */
+export function labelList(labels: Labels): string {
+  const entries = Object.entries(labels);
+  return entries.length ? entries.map(([k, v]) => `${k}: ${v}`).join(', ') : 'no labels';
+}
+
+/** Items by namespace, grouped once so that rules look a namespace up instead of scanning everything. */
+export function groupByNamespace<T>(items: readonly T[], namespaceOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const namespace = namespaceOf(item);
+    const group = groups.get(namespace);
+    if (group) group.push(item);
+    else groups.set(namespace, [item]);
+  }
+  return groups;
+}
+
+/** `Deployment web`, the way messages name a workload. */
+export function workloadName(w: Workload): string {
+  return `${w.manifest.object.kind} ${w.manifest.object.metadata?.name ?? '<unnamed>'}`;
+}
+
+/**
+ * The pods prometheus-operator makes from its custom resources, as selectors see them: the labels it
+ * reserves (`prometheus: <name>`, `app.kubernetes.io/name: prometheus`, …) and the resource's
+ * `spec.podMetadata.labels`. They are in no file, yet Services and monitors rightly select them.
+ */
+export function operatorPods(set: ManifestSet, defaultNamespace: string): (SelectionCandidate & { readonly namespace: string })[] {
+  const reserved: Readonly<Record<string, (name: string) => Labels>> = {
+    Prometheus: (name) => ({ prometheus: name, 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': name }),
+    PrometheusAgent: (name) => ({ 'app.kubernetes.io/name': 'prometheus-agent', 'operator.prometheus.io/name': name }),
+    Alertmanager: (name) => ({ alertmanager: name, 'app.kubernetes.io/name': 'alertmanager' }),
+    ThanosRuler: (name) => ({ 'thanos-ruler': name, 'app.kubernetes.io/name': 'thanos-ruler' }),
+  };
+  return set.manifests.flatMap((m) => {
+    const labelsOf = reserved[m.object.kind];
+    if (!labelsOf || !m.object.apiVersion.startsWith('monitoring.coreos.com/')) return [];
+    const name = m.object.metadata?.name ?? '';
+    const spec = (m.object.spec ?? {}) as { podMetadata?: { labels?: unknown }; shards?: unknown };
+    const podMetadata = spec.podMetadata?.labels;
+    const extra = podMetadata && typeof podMetadata === 'object' ? (podMetadata as Labels) : {};
+    const labels = {
+      ...extra,
+      ...labelsOf(name),
+      'app.kubernetes.io/instance': name,
+      'app.kubernetes.io/managed-by': 'prometheus-operator',
+    };
+    const candidate = {
+      name: `${m.object.kind} ${name}'s pods (made by prometheus-operator)`,
+      namespace: set.namespaceOf(m, defaultNamespace),
+    };
+    if (!m.object.kind.startsWith('Prometheus')) return [{ ...candidate, labels }];
+    // Prometheus and PrometheusAgent pods also carry their shard's number.
+    const shards = Math.min(Number.isInteger(spec.shards) && (spec.shards as number) > 0 ? (spec.shards as number) : 1, 100);
+    return Array.from({ length: shards }, (_, shard) => ({
+      ...candidate,
+      labels: { ...labels, 'operator.prometheus.io/shard': String(shard) },
+    }));
+  });
+}
+
+/** The container port a Service port reaches on a pod: a named targetPort must be declared there, a number need not be. */
+export function targetPortOn(port: { readonly port?: unknown; readonly targetPort?: unknown }, pod: Workload): number | undefined {
+  const target = port.targetPort ?? port.port;
+  if (typeof target === 'string' && !/^\d+$/.test(target)) return pod.ports.find((p) => p.name === target)?.containerPort;
+  const number = Number(target);
+  return Number.isInteger(number) ? number : undefined;
+}
+
 export function checkServices(set: ManifestSet, defaultNamespace: string): Finding[] {
   const findings: Finding[] = [];
+  const workloadsIn = groupByNamespace(set.workloads, (w) => w.namespace);
+  const operatorPodsIn = groupByNamespace(operatorPods(set, defaultNamespace), (pod) => pod.namespace);
   for (const manifest of set.ofKind('Service')) {
     const spec = (manifest.object.spec ?? {}) as ServiceSpec;
     const namespace = set.namespaceOf(manifest, defaultNamespace);
     const injected = set.namespaceInjected(namespace);
-    (spec.ports ?? []).forEach((port, i) => {
+    const ports = Array.isArray(spec.ports) ? spec.ports : [];
+    ports.forEach((port, i) => {
+      if (!port || typeof port !== 'object') return;
       if (injected && !port.appProtocol && !PROTOCOL_PORT_NAME.test(port.name ?? '')) {
         findings.push(
           findingFor(
@@ -40,17 +207,24 @@ export function checkServices(set: ManifestSet, defaultNamespace: string): Findi
         );
       }
     });
-    if (spec.type === 'ExternalName' || !spec.selector || !set.hasWorkloadsIn(namespace)) continue;
-    const pods = set.workloads.filter((w) => w.namespace === namespace && selects(spec.selector, w.podLabels));
+    // Without a selector (or with an empty one) the Service's endpoints are managed by hand: nothing to judge.
+    const selector = spec.selector;
+    if (spec.type === 'ExternalName' || !selector || typeof selector !== 'object' || Object.keys(selector).length === 0) continue;
+    const workloads = workloadsIn.get(namespace) ?? [];
+    const pods = workloads.filter((w) => selects(selector, w.podLabels));
     if (pods.length === 0) {
-      findings.push(findingFor(manifest, 'error', 'service-selector', 'spec.selector', `selects no pods in namespace ${namespace}`));
+      const operatorMade = operatorPodsIn.get(namespace) ?? [];
+      if (operatorMade.some((pod) => selects(selector, pod.labels))) continue;
+      const finding = noPodsFinding(manifest, selector, namespace, workloads, operatorMade);
+      if (finding) findings.push(finding);
       continue;
     }
-    (spec.ports ?? []).forEach((port, i) => {
-      const target = port.targetPort ?? port.port;
-      const missing = pods.filter(
-        (w) => !w.ports.some((p) => (typeof target === 'string' ? p.name === target : p.containerPort === target)),
-      );
+    ports.forEach((port, i) => {
+      // A numeric targetPort needs no declared containerPort (Kubernetes sends traffic to the number);
+      // a named one must name a port every selected pod declares.
+      const target = port?.targetPort;
+      if (typeof target !== 'string' || /^\d+$/.test(target)) return;
+      const missing = pods.filter((w) => !w.ports.some((p) => p.name === target));
       if (missing.length) {
         findings.push(
           findingFor(
@@ -58,13 +232,49 @@ export function checkServices(set: ManifestSet, defaultNamespace: string): Findi
             'error',
             'service-port',
             `spec.ports[${i}].targetPort`,
-            `${JSON.stringify(target)} is not a container port of ${missing.map((w) => w.manifest.object.metadata?.name).join(', ')}`,
+            `"${target}" is not a container port name of ${missing.map((w) => w.manifest.object.metadata?.name).join(', ')}`,
           ),
         );
       }
     });
   }
   return findings;
+}
+
+/**
+ * A Service that selects none of the pods here is an error only with evidence of a slip: a workload
+ * whose labels miss the selector by a typo, or one of the Service's own name. Otherwise its pods may
+ * come from files not given (a Helm chart, an operator): a note that says so.
+ */
+function noPodsFinding(
+  manifest: Manifest,
+  selector: Labels,
+  namespace: string,
+  workloads: readonly Workload[],
+  operatorMade: readonly SelectionCandidate[],
+): Finding | undefined {
+  const nothing = `selects no pods in namespace ${namespace}`;
+  const candidates = [...workloads.map((w) => ({ labels: w.template.metadata?.labels ?? {}, name: workloadName(w) })), ...operatorMade];
+  const miss = closestMiss({ matchLabels: selector }, candidates);
+  if (miss) return findingFor(manifest, 'error', 'service-selector', 'spec.selector', nearMissMessage(nothing, miss));
+  const namesake = workloads.find((w) => w.manifest.object.metadata?.name === manifest.object.metadata?.name);
+  if (namesake) {
+    return findingFor(
+      manifest,
+      'error',
+      'service-selector',
+      'spec.selector',
+      `${nothing}: ${workloadName(namesake)}, of the same name, has ${labelList(namesake.template.metadata?.labels ?? {})}`,
+    );
+  }
+  if (!workloads.length) return undefined;
+  return findingFor(
+    manifest,
+    'note',
+    'service-selector',
+    'spec.selector',
+    `${nothing} among the ${workloads.length} workload(s) of that namespace in these files; unless its pods come from elsewhere (a Helm chart, an operator), it has no endpoints`,
+  );
 }
 
 /** Node ports a set asks for: Services' own, and those in Helm values of Argo CD Applications. */

@@ -63,6 +63,8 @@ function outOfBounds(size: number, bounds: Bounds, [one, many]: readonly [string
 export interface ShapeProblem {
   readonly field: string;
   readonly message: string;
+  /** A fractional number where an integer or a string is wanted: right for a quantity (`cpu: 0.5`), wrong for an IntOrString. */
+  readonly fractional?: boolean;
 }
 
 function typeName(value: unknown): string {
@@ -122,7 +124,11 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
         return;
       case 'int-or-string':
         if (actual !== 'string' && !Number.isInteger(v))
-          problems.push({ field: p, message: `must be an integer or a string, not ${actual}` });
+          problems.push({
+            field: p,
+            message: `must be an integer or a string, not ${actual}`,
+            ...(actual === 'number' ? { fractional: true } : {}),
+          });
         return;
       case 'array':
         if (actual !== 'array') problems.push({ field: p, message: `must be a list, not ${actual}` });

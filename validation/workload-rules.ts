@@ -2,7 +2,11 @@
 // limits and probes in the application namespaces; pinned images, no host namespaces or hostPath and
 // writable volumes everywhere.
 import { findingFor, type Finding } from './finding';
-import type { ContainerView, ManifestSet, Workload } from './model';
+import { labelSelectorMatches, type ContainerView, type LabelSelector, type ManifestSet, type Workload } from './model';
+import { closestMiss, labelList } from './service-rules';
+
+/** Kinds whose `spec.selector` must select their own pod template. */
+const SELECTING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
 /** Volume types Pod Security `restricted` allows. */
 const RESTRICTED_VOLUMES = new Set([
@@ -73,12 +77,34 @@ function restricted(w: Workload, report: (field: string, message: string, rule: 
   }
 }
 
+/**
+ * The API server refuses a controller whose selector does not select its own template's labels
+ * (it would never own the pods it makes), and in apps/v1 one whose selector is empty.
+ */
+function selectorProblem(w: Workload): string | undefined {
+  const { kind, apiVersion } = w.manifest.object;
+  const selector = (w.manifest.object.spec as { selector?: unknown } | undefined)?.selector;
+  // A missing selector is the schema rule's (required in apps/v1; older versions default it from the labels).
+  if (!SELECTING_KINDS.has(kind) || selector === undefined || selector === null) return undefined;
+  const labels = w.template.metadata?.labels ?? {};
+  const empty = typeof selector === 'object' && Object.keys(selector).length === 0;
+  if (empty) return apiVersion === 'apps/v1' ? `is empty: apps/v1 requires a ${kind} to select its pods by label` : undefined;
+  if (labelSelectorMatches(selector, labels)) return undefined;
+  const miss = closestMiss(selector as LabelSelector, [{ labels, name: 'the pod template' }]);
+  const template = `${w.templatePath}.metadata.labels`;
+  return miss
+    ? `does not select the pods of its own template: it wants ${miss.wanted} where ${template} has ${miss.found}; the API server refuses it`
+    : `does not select the pods of its own template (${template}: ${labelList(labels)}); the API server refuses it`;
+}
+
 export function checkWorkloads(set: ManifestSet): Finding[] {
   const findings: Finding[] = [];
   const appNamespaces = set.restrictedNamespaces();
   for (const w of set.workloads) {
     const report = (field: string, message: string, rule: string) => findings.push(findingFor(w.manifest, 'error', rule, field, message));
     const spec = `${w.templatePath ? `${w.templatePath}.` : ''}spec`;
+    const selector = selectorProblem(w);
+    if (selector) report('spec.selector', selector, 'pod-selector');
     for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
       if (w.template.spec[field] === true) report(`${spec}.${field}`, 'shares the node’s namespaces', 'host-access');
     }

@@ -107,10 +107,25 @@ describe.each(environmentNames)('environment %s', (environment) => {
     expect(project.namespaceResourceBlacklist ?? []).not.toContainEqual(podMonitor);
   });
 
-  test("the scrape rule accepts it against the chart's pods, and refuses other labels or an undeclared port name", () => {
+  test("the scrape rule accepts it against the chart's pods, and refuses a slip in their labels or an undeclared port name", () => {
     expect(scrapeFindings(chartDeployment(chartPodLabels))).toEqual([]);
+    const slipped = { ...chartPodLabels, istio: `${chartPodLabels.istio}x` };
+    expect(scrapeFindings(chartDeployment(slipped))).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        rule: 'scrape',
+        field: 'spec.selector',
+        message: expect.stringMatching(/^selects no pods: the closest/),
+      }),
+    ]);
+    // Unrelated labels may belong to pods outside these files: a note, not an error.
     expect(scrapeFindings(chartDeployment({ app: 'other-gateway', istio: 'other-gateway' }))).toEqual([
-      expect.objectContaining({ rule: 'scrape', field: 'spec.selector', message: 'selects no pods' }),
+      expect.objectContaining({
+        severity: 'note',
+        rule: 'scrape',
+        field: 'spec.selector',
+        message: expect.stringMatching(/^selects no pods/),
+      }),
     ]);
     expect(scrapeFindings(chartDeployment(chartPodLabels, 'metrics'))).toEqual([
       expect.objectContaining({ rule: 'scrape', field: 'spec.podMetricsEndpoints[0].port' }),

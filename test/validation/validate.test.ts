@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environments, platformConfig } from '../../config';
+import { observability } from '../../config/observability';
 import { readManifests } from '../../validation/read-manifests';
 import { RULES, validateManifests, type ValidationContext } from '../../validation';
 import type { Finding } from '../../validation/finding';
@@ -19,6 +20,7 @@ const context: ValidationContext = {
     return config.externalSecrets.map((s) => ({ ...s, namespace: s.namespace ?? config.environment.namespace }));
   }),
   defaultNamespace: 'default',
+  metricLabels: observability.serviceMetricLabels,
 };
 
 interface Expectation {
@@ -75,6 +77,7 @@ test.each(environmentNames)('our own %s output has no finding at all', (environm
     validateManifests([...manifests, ...bootstrap], {
       externalSecrets: config.externalSecrets,
       defaultNamespace: config.environment.namespace,
+      metricLabels: config.observability.serviceMetricLabels,
     }),
   ).toEqual([]);
 });

@@ -1,0 +1,231 @@
+// The rules on YAML nobody here wrote (issue 14): selectors as Kubernetes reads them, numeric
+// targetPorts, scrape endpoints' targetPort and the mTLS mode a pod really has, Services for pods an
+// operator makes, status classes in PromQL only where this project declares them, quantities. Each
+// fixture's findings are asserted word for word; validate.test.ts checks their `# expect:` lines.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { observability } from '../../config/observability';
+import { validateManifests, type ValidationContext } from '../../validation';
+import type { Finding } from '../../validation/finding';
+import type { Manifest } from '../../validation/manifest';
+import { labelSelectorMatches, selects } from '../../validation/model';
+import { readManifests } from '../../validation/read-manifests';
+
+const FIXTURES = join(__dirname, '..', 'support', 'fixtures', 'validate');
+const project: ValidationContext = { externalSecrets: [], defaultNamespace: 'default', metricLabels: observability.serviceMetricLabels };
+const foreign: ValidationContext = {
+  mode: 'foreign',
+  externalSecrets: [],
+  defaultNamespace: 'default',
+  metricLabels: observability.serviceMetricLabels,
+};
+
+function manifestsOf(fixture: string): Manifest[] {
+  const read = readManifests([join(FIXTURES, fixture)]);
+  expect(read.problems).toEqual([]);
+  return read.manifests;
+}
+
+const line = (f: Finding) => `${f.severity} ${f.rule} ${f.object} ${f.field ?? ''}: ${f.message}`;
+
+function findings(manifests: readonly Manifest[], context = project, rules?: readonly string[]): string[] {
+  return validateManifests(manifests, context)
+    .filter((f) => !rules || rules.includes(f.rule))
+    .map(line)
+    .sort();
+}
+
+const fixture = (name: string, context = project, rules?: readonly string[]) => findings(manifestsOf(name), context, rules);
+
+describe('label selectors', () => {
+  const pod = { app: 'ledger', tier: 'backend' };
+
+  test.each([
+    [{ matchLabels: { app: 'ledger' } }, true],
+    [{ matchLabels: { app: 'ledger', tier: 'web' } }, false],
+    [{ matchExpressions: [{ key: 'app', operator: 'In', values: ['vault', 'ledger'] }] }, true],
+    [{ matchExpressions: [{ key: 'app', operator: 'In', values: ['vault'] }] }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['batch'] }] }, true],
+    [{ matchExpressions: [{ key: 'canary', operator: 'NotIn', values: ['true'] }] }, true],
+    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['backend'] }] }, false],
+    [{ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, true],
+    [{ matchExpressions: [{ key: 'canary', operator: 'Exists' }] }, false],
+    [{ matchExpressions: [{ key: 'canary', operator: 'DoesNotExist' }] }, true],
+    [{ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, false],
+    [{ matchLabels: { app: 'ledger' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, true],
+    [{ matchExpressions: [{ key: 'app', operator: 'Matches', values: ['ledger'] }] }, false],
+    [{}, true],
+    [{ matchLabels: {}, matchExpressions: [] }, true],
+    [undefined, false],
+    [null, false],
+    [{ matchExpressions: 'app' }, false],
+    [{ matchLabels: ['app'] }, false],
+    ['app=ledger', false],
+  ])('%j selects %j: %s', (selector, expected) => {
+    expect(labelSelectorMatches(selector, pod)).toBe(expected);
+  });
+
+  test("a Service's map selector: an empty or absent one selects nothing", () => {
+    expect(selects({ app: 'ledger' }, pod)).toBe(true);
+    expect(selects({}, pod)).toBe(false);
+    expect(selects(undefined, pod)).toBe(false);
+    expect(selects({ app: 'vault' }, pod)).toBe(false);
+  });
+
+  test('matchExpressions and empty selectors count in PDBs, PodMonitors and ServiceMonitors', () => {
+    expect(fixture('selector-expressions.yaml')).toEqual([
+      'error pdb PodDisruptionBudget/payments/everything spec.maxUnavailable: allows no eviction of Deployment ledger at its minimum of 2 replica(s): every node drain blocks',
+      'error pdb PodDisruptionBudget/payments/everything spec.maxUnavailable: allows no eviction of StatefulSet vault at its minimum of 1 replica(s): every node drain blocks',
+      'error pdb PodDisruptionBudget/payments/ledger-by-expression spec.minAvailable: allows no eviction of Deployment ledger at its minimum of 2 replica(s): every node drain blocks',
+    ]);
+  });
+
+  test('a controller must select its own template, the way the API server demands', () => {
+    expect(fixture('pod-selector.yaml')).toEqual([
+      'error pod-selector DaemonSet/web/log-shipper spec.selector: is empty: apps/v1 requires a DaemonSet to select its pods by label',
+      'error pod-selector Deployment/web/frontend spec.selector: does not select the pods of its own template: it wants app: frontend where spec.template.metadata.labels has app: fronted; the API server refuses it',
+      'error pod-selector StatefulSet/web/sessions spec.selector: does not select the pods of its own template (spec.template.metadata.labels: app: sessions, role: replica); the API server refuses it',
+    ]);
+  });
+});
+
+test('service-port: a numeric targetPort needs no declared container port, a named one does', () => {
+  expect(fixture('service-numeric-target-port.yaml')).toEqual([
+    'error service-port Service/shop/orders-metrics spec.ports[0].targetPort: "metrics" is not a container port name of orders',
+  ]);
+});
+
+describe('service-selector', () => {
+  test('an error for a typo (naming the closest labels) or a namesake with other labels; a note when the pods may be elsewhere', () => {
+    expect(fixture('service-selector-evidence.yaml')).toEqual([
+      'error service-selector Service/storefront/api spec.selector: selects no pods in namespace storefront: Deployment api, of the same name, has app.kubernetes.io/name: api',
+      'error service-selector Service/storefront/web spec.selector: selects no pods in namespace storefront: the closest, Deployment web, has app: wbe where the selector wants app: web',
+      'note service-selector Service/storefront/events spec.selector: selects no pods in namespace storefront among the 2 workload(s) of that namespace in these files; unless its pods come from elsewhere (a Helm chart, an operator), it has no endpoints',
+    ]);
+  });
+
+  test('pods prometheus-operator makes from a Prometheus or Alertmanager here are selected; a typo in their labels is not', () => {
+    expect(fixture('service-selector-operator-pods.yaml', project, ['service-selector', 'service-port'])).toEqual([
+      "error service-selector Service/observability/prometheus-typo spec.selector: selects no pods in namespace observability: the closest, Prometheus main's pods (made by prometheus-operator), has prometheus: main where the selector wants prometheus: mian",
+    ]);
+    // Without the custom resources, nothing explains the Services, and nothing in their namespace is close either.
+    const withoutResources = manifestsOf('service-selector-operator-pods.yaml').filter(
+      (m) => !['Prometheus', 'Alertmanager'].includes(m.object.kind),
+    );
+    expect(findings(withoutResources, project, ['service-selector']).every((f) => f.startsWith('note '))).toBe(true);
+  });
+});
+
+describe('scrape', () => {
+  test("endpoints' targetPort is honoured, and app ports of sidecar pods under STRICT are refused, the sidecar's own are not", () => {
+    expect(fixture('scrape-target-port.yaml')).toEqual([
+      "error scrape PodMonitor/checkout/cart-pods spec.podMetricsEndpoints[0].targetPort: scrapes Deployment cart's port 9100 in plaintext, but its pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)",
+      'error scrape PodMonitor/checkout/cart-pods spec.podMetricsEndpoints[1].targetPort: no selected pod (Deployment cart) declares container port 9999: the operator keeps no target',
+      "error scrape ServiceMonitor/checkout/cart-all-ports spec.endpoints[0]: scrapes Deployment cart's port 8080 in plaintext, but its pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)",
+      "error scrape ServiceMonitor/checkout/cart-by-target-port spec.endpoints[0].targetPort: scrapes Deployment cart's port 8080 in plaintext, but its pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)",
+    ]);
+  });
+
+  test('plaintext is refused only where a policy here makes the port STRICT; where none sets a mode, a note says so', () => {
+    const manifests = manifestsOf('scrape-target-port.yaml');
+    const withMode = (mode: string | undefined) =>
+      manifests.map((m) =>
+        m.object.kind === 'PeerAuthentication' ? { ...m, object: { ...m.object, spec: mode ? { mtls: { mode } } : {} } } : m,
+      );
+    const severities = (set: Manifest[]) =>
+      findings(set, project, ['scrape'])
+        .filter((f) => !f.includes('declares container port'))
+        .map((f) => f.split(' ')[0]);
+    expect(severities(withMode('PERMISSIVE'))).toEqual([]);
+    // No mode set here (a policy without one, or none at all): the mesh-wide one may be elsewhere, a note per endpoint.
+    expect(severities(withMode(undefined))).toEqual(['note', 'note', 'note']);
+    expect(severities(manifests.filter((m) => m.object.kind !== 'PeerAuthentication'))).toEqual(['note', 'note', 'note']);
+  });
+});
+
+describe('mtls', () => {
+  test("a DestinationRule's DISABLE fails only against in-mesh pods that are STRICT on that port", () => {
+    expect(fixture('mtls-workload-policies.yaml')).toEqual([
+      'error mtls DestinationRule/lab/billing spec.trafficPolicy.tls.mode: DISABLE sends plaintext to billing.lab.svc.cluster.local, whose pods (Deployment billing) are in the mesh and require STRICT mTLS: every request fails',
+      'error mtls DestinationRule/shop/inventory spec.trafficPolicy.portLevelSettings[0].tls.mode: DISABLE sends plaintext to inventory.shop.svc.cluster.local, whose pods (Deployment inventory) are in the mesh and require STRICT mTLS: every request fails',
+      'error mtls DestinationRule/shop/orders spec.trafficPolicy.tls.mode: DISABLE sends plaintext to orders.shop.svc.cluster.local, whose pods (Deployment orders) are in the mesh and require STRICT mTLS: every request fails',
+      'error mtls PeerAuthentication/shop/inventory-admin spec.portLevelMtls["9000"].mode: PERMISSIVE on port 9000 is an exception to STRICT mTLS',
+      'note mtls DestinationRule/lab/reports spec.trafficPolicy.tls.mode: DISABLE sends plaintext to reports.lab.svc.cluster.local, whose pods (Deployment reports) have a sidecar, and no PeerAuthentication here sets their mTLS mode: if one elsewhere makes it STRICT (a mesh-wide one in istio-system, say), every request fails',
+    ]);
+  });
+
+  test("a mesh-wide policy in Istio's root namespace decides where the namespace has none", () => {
+    const meshWide = (mode: string | undefined): Manifest => ({
+      file: 'mesh.yaml',
+      object: {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'PeerAuthentication',
+        metadata: { name: 'default', namespace: 'istio-system' },
+        spec: mode ? { mtls: { mode } } : {},
+      },
+    });
+    const reports = (manifests: Manifest[]) =>
+      findings(manifests, project, ['mtls'])
+        .filter((f) => f.includes('DestinationRule/lab/reports'))
+        .map((f) => f.split(':')[0]);
+    const manifests = manifestsOf('mtls-workload-policies.yaml');
+    expect(reports([...manifests, meshWide('STRICT')])).toEqual(['error mtls DestinationRule/lab/reports spec.trafficPolicy.tls.mode']);
+    // A mesh-wide policy without a mode leaves Istio's default, PERMISSIVE: plaintext works.
+    expect(reports([...manifests, meshWide(undefined)])).toEqual([]);
+    expect(reports(manifests)).toEqual(['note mtls DestinationRule/lab/reports spec.trafficPolicy.tls.mode']);
+  });
+
+  test('no message speaks of this project or its history', () => {
+    for (const f of validateManifests(manifestsOf('mtls-exceptions.yaml'), foreign))
+      expect(f.message).not.toMatch(/old platform|Redis|PostgreSQL/);
+  });
+});
+
+describe('promql', () => {
+  const classes = Object.values(observability.serviceMetricLabels.http_requests_total)[0].join(', ');
+  const rule = (i: number, message: string) =>
+    `warning promql PrometheusRule/monitoring/status-codes spec.groups[0].rules[${i}].expr: http_requests_total's status holds only ${classes}: ${message}`;
+
+  test("status codes on the services' status classes: never matching, or matching by accident", () => {
+    expect(fixture('promql-status-classes.yaml')).toEqual([
+      rule(0, 'status=~"5.." is written for numeric codes and meets 5xx only because its wildcards also match letters; write status="5xx"'),
+      rule(1, 'status="500" never matches'),
+      rule(2, 'status=~"5[0-9]{2}" never matches'),
+      rule(3, 'status!="200" excludes nothing'),
+      rule(
+        4,
+        'status!~"5.." is written for numeric codes and meets 5xx only because its wildcards also match letters; write status!="5xx"',
+      ),
+    ]);
+  });
+
+  test('without the label values of this project, the same metric name is not judged', () => {
+    expect(fixture('promql-status-classes.yaml', foreign)).toEqual([]);
+    expect(fixture('promql.yaml', foreign).some((f) => f.includes('status'))).toBe(false);
+  });
+});
+
+describe('quantities', () => {
+  test('`cpu: lots` is no Kubernetes quantity; a number such as 0.5 is one', () => {
+    expect(fixture('resource-quantity.yaml')).toEqual([
+      'error schema Deployment/default/worker spec.template.spec.containers[0].resources.limits.memory: "1 gig" is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)',
+      'error schema Deployment/default/worker spec.template.spec.containers[0].resources.requests.cpu: "lots" is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)',
+    ]);
+  });
+
+  test('a fractional IntOrString is still refused', () => {
+    const service: Manifest = {
+      file: 'service.yaml',
+      object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80, targetPort: 80.5 }] } },
+    };
+    expect(findings([service], foreign, ['schema'])).toEqual([
+      'error schema Service/web spec.ports[0].targetPort: must be an integer or a string, not number',
+    ]);
+  });
+});
+
+test('no finding on any fixture names a port, label or value "undefined"', () => {
+  for (const name of readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'))) {
+    for (const f of validateManifests(manifestsOf(name), project)) expect(`${name}: ${f.message}`).not.toMatch(/undefined/);
+  }
+});
