@@ -105,11 +105,15 @@ export function checkWorkloads(set: ManifestSet): Finding[] {
     const spec = `${w.templatePath ? `${w.templatePath}.` : ''}spec`;
     const selector = selectorProblem(w);
     if (selector) report('spec.selector', selector, 'pod-selector');
+    // Host access is Pod Security's baseline control: a namespace that says it is privileged allows it
+    // (a node exporter's), and where the level is seen nowhere the namespace-context note says so instead.
+    const level = set.podSecurityOf(w.namespace);
+    const hostAccessJudged = level.level !== 'privileged' && (set.project || level.source !== 'unknown');
     for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
-      if (w.template.spec[field] === true) report(`${spec}.${field}`, 'shares the node’s namespaces', 'host-access');
+      if (hostAccessJudged && w.template.spec[field] === true) report(`${spec}.${field}`, 'shares the node’s namespaces', 'host-access');
     }
     (w.template.spec.volumes ?? []).forEach((volume, i) => {
-      if (volume.hostPath) report(`${spec}.volumes[${i}].hostPath`, 'mounts a path of the node', 'host-access');
+      if (hostAccessJudged && volume.hostPath) report(`${spec}.volumes[${i}].hostPath`, 'mounts a path of the node', 'host-access');
     });
     for (const { container, path } of containers(w)) {
       const problem = imageProblem(container.image);
