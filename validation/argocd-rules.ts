@@ -5,15 +5,26 @@ import type { ManifestSet } from './model';
 
 export function checkApplicationPaths(set: ManifestSet): Finding[] {
   const findings: Finding[] = [];
-  const files = set.manifests.map((m) => `/${m.file.replace(/\\/g, '/')}`);
-  for (const manifest of set.ofKind('Application')) {
+  const applications = set.ofKind('Application');
+  if (!applications.length) return findings;
+  // Read once, not per Application: the environments whose tree (<env>/<app>/<file>) the files show, and
+  // every run of whole folder names in the files' paths (`prod/titanium-prod`), which a source path must be.
+  const trees = new Set<string>();
+  const folders = new Set<string>();
+  for (const m of set.manifests) {
+    const parts = `/${m.file.replace(/\\/g, '/')}`.split('/');
+    if (parts.length >= 4 && parts[parts.length - 2] && parts[parts.length - 1]) trees.add(parts[parts.length - 3]);
+    for (let from = 1; from < parts.length - 1; from++) {
+      for (let to = from; to < parts.length - 1; to++) folders.add(parts.slice(from, to + 1).join('/'));
+    }
+  }
+  for (const manifest of applications) {
     const path = (manifest.object.spec as { source?: { path?: string } } | undefined)?.source?.path;
     if (!path) continue;
     const environment = path.split('/')[0];
     // Only judged when the environment's tree (<env>/<app>/<file>) is among the files being validated.
-    const tree = new RegExp(`/${environment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/]+/[^/]+$`);
-    if (!files.some((f) => tree.test(f))) continue;
-    if (!files.some((f) => f.includes(`/${path.replace(/\/$/, '')}/`))) {
+    if (!trees.has(environment)) continue;
+    if (!folders.has(path.replace(/\/$/, ''))) {
       findings.push(
         findingFor(
           manifest,

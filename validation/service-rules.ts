@@ -186,7 +186,6 @@ export function targetPortOn(port: { readonly port?: unknown; readonly targetPor
 
 export function checkServices(set: ManifestSet, defaultNamespace: string): Finding[] {
   const findings: Finding[] = [];
-  const workloadsIn = groupByNamespace(set.workloads, (w) => w.namespace);
   const operatorPodsIn = groupByNamespace(operatorPods(set, defaultNamespace), (pod) => pod.namespace);
   for (const manifest of set.ofKind('Service')) {
     const spec = (manifest.object.spec ?? {}) as ServiceSpec;
@@ -210,9 +209,9 @@ export function checkServices(set: ManifestSet, defaultNamespace: string): Findi
     // Without a selector (or with an empty one) the Service's endpoints are managed by hand: nothing to judge.
     const selector = spec.selector;
     if (spec.type === 'ExternalName' || !selector || typeof selector !== 'object' || Object.keys(selector).length === 0) continue;
-    const workloads = workloadsIn.get(namespace) ?? [];
-    const pods = workloads.filter((w) => selects(selector, w.podLabels));
+    const pods = set.workloadsSelectedBy(namespace, selector);
     if (pods.length === 0) {
+      const workloads = set.workloadsIn(namespace);
       const operatorMade = operatorPodsIn.get(namespace) ?? [];
       if (operatorMade.some((pod) => selects(selector, pod.labels))) continue;
       const finding = noPodsFinding(manifest, selector, namespace, workloads, operatorMade);
@@ -328,10 +327,8 @@ export function checkNodePorts(set: ManifestSet): Finding[] {
 /** ConfigMaps and ServiceAccounts that pods name must exist (Secrets: see secrets.ts). */
 export function checkReferences(set: ManifestSet): Finding[] {
   const findings: Finding[] = [];
-  const exists = (kind: string, namespace: string, name: string) =>
-    set.manifests.some(
-      (m) => m.object.kind === kind && m.object.metadata?.name === name && (m.object.metadata?.namespace ?? namespace) === namespace,
-    );
+  // In the namespace, or naming none (and so wherever it is applied): an index lookup, not a scan.
+  const exists = (kind: string, namespace: string, name: string) => set.existsFor(kind, namespace, name);
   for (const w of set.workloads) {
     const spec = `${w.templatePath ? `${w.templatePath}.` : ''}spec`;
     const missing = (field: string, kind: string, name: string) =>
