@@ -34,6 +34,9 @@ describe('the plan of the real gate job', () => {
       const planned = plan.steps[index];
       if (step.uses !== undefined) {
         expect(planned).toEqual({ kind: 'skip', name: step.name ?? step.uses.split('@')[0], reason: `uses ${step.uses}` });
+      } else if (step.if !== undefined) {
+        // Only the publish step has a condition; it is false at the inputs' defaults.
+        expect(planned).toEqual({ kind: 'skip', name: step.name, reason: `if: ${step.if} is false` });
       } else {
         expect(planned).toMatchObject({
           kind: 'run',
@@ -48,6 +51,18 @@ describe('the plan of the real gate job', () => {
     const run = plan.steps.filter((s) => s.kind === 'run');
     expect(run.map((s) => s.name)).toEqual(expect.arrayContaining(['npm ci', 'npm test', 'npm run synth -- --env all']));
     expect(run.find((s) => s.name === 'npm test')).toMatchObject({ env: { TITANIUM_STRICT: '1' } });
+  });
+
+  test('never publishes: the publish step is false at the defaults, and needs github.ref, unknown here, even with publish: true', () => {
+    const publish = (planned: ReturnType<typeof planJob>) => planned.steps.filter((s) => s.name.toLowerCase().includes('publish'));
+    expect(publish(plan)).toEqual([expect.objectContaining({ kind: 'skip', reason: expect.stringMatching(/ is false$/) })]);
+    const withPublish = planJob(GATE, { ...KNOWN, 'inputs.publish': 'true' });
+    expect(publish(withPublish)).toEqual([
+      expect.objectContaining({ kind: 'skip', reason: expect.stringMatching(/cannot be evaluated locally$/) }),
+    ]);
+    expect(withPublish.steps.filter((s) => s.kind === 'run').map((s) => s.name)).toEqual(
+      plan.steps.filter((s) => s.kind === 'run').map((s) => s.name),
+    );
   });
 
   test('--skip lists a run step as skipped; a name that is no step is refused, naming the steps', () => {
