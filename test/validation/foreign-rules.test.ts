@@ -9,6 +9,7 @@ import { validateManifests, type ValidationContext } from '../../validation';
 import type { Finding } from '../../validation/finding';
 import type { Manifest } from '../../validation/manifest';
 import { labelSelectorMatches, selects } from '../../validation/model';
+import { typoOf } from '../../validation/service-rules';
 import { readManifests } from '../../validation/read-manifests';
 
 const FIXTURES = join(__dirname, '..', 'support', 'fixtures', 'validate');
@@ -228,4 +229,60 @@ test('no finding on any fixture names a port, label or value "undefined"', () =>
   for (const name of readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'))) {
     for (const f of validateManifests(manifestsOf(name), project)) expect(`${name}: ${f.message}`).not.toMatch(/undefined/);
   }
+});
+
+describe('references to objects the files do not hold (reference, secret-ref)', () => {
+  const assumed = 'not among these files; assumed to exist on the cluster (made by a Helm chart, an operator or by hand), not judged';
+  const references = ['reference', 'secret-ref'];
+
+  test('in foreign YAML: one note per namespace and kind, an error only for a name a typo away from one the files hold', () => {
+    expect(fixture('references-made-elsewhere.yaml', foreign, references)).toEqual([
+      'error reference Deployment/shop/storefront spec.template.spec.containers[0].env[1].valueFrom.configMapKeyRef.name: ConfigMap "storefront-setings" in namespace "shop" is not among these files, but ConfigMap "storefront-settings", a typo away, is',
+      'error secret-ref Deployment/shop/storefront spec.template.spec.containers[0].env[3].valueFrom.secretKeyRef: Secret "payment-key" in namespace "shop" is not among these files, but these files hold Secret "payment-keys", a typo away',
+      `note reference CronJob/batch/nightly-report spec.jobTemplate.spec.template.spec.volumes[0].configMap.name: ConfigMap "istio-ca-root-cert" in namespace "batch" is ${assumed}`,
+      `note reference Deployment/shop/storefront spec.template.spec.serviceAccountName: ServiceAccount "storefront" in namespace "shop" is ${assumed}`,
+      `note reference Deployment/shop/storefront spec.template.spec.volumes[0].configMap.name: ConfigMaps "nginx-conf", "storefront-env" in namespace "shop" are ${assumed} (3 references)`,
+      `note secret-ref CronJob/batch/nightly-report spec.jobTemplate.spec.template.spec.containers[0].envFrom[0].secretRef: Secret "warehouse-db" in namespace "batch" is ${assumed}; --external-secret batch/warehouse-db states it`,
+      `note secret-ref Deployment/shop/storefront spec.template.spec.containers[0].env[2].valueFrom.secretKeyRef: Secret "stripe-api" in namespace "shop" is ${assumed} (2 references); --external-secret shop/stripe-api states it`,
+    ]);
+  });
+
+  test('in our own render every missing one is an error, a typo named', () => {
+    const errors = fixture('references-made-elsewhere.yaml', project, references);
+    expect(errors.every((f) => f.startsWith('error '))).toBe(true);
+    expect(errors.filter((f) => f.includes('a typo away'))).toEqual([
+      'error reference Deployment/shop/storefront spec.template.spec.containers[0].env[1].valueFrom.configMapKeyRef.name: ConfigMap "storefront-setings" does not exist in namespace shop, but ConfigMap "storefront-settings", a typo away, does',
+      'error secret-ref Deployment/shop/storefront spec.template.spec.containers[0].env[3].valueFrom.secretKeyRef: Secret "payment-key" in namespace "shop" is not declared in config/secrets.ts (externalSecrets), but these files hold Secret "payment-keys", a typo away',
+    ]);
+  });
+
+  test('a stated Secret, and the targets once among the files, leave only the typos', () => {
+    const manifests = manifestsOf('references-made-elsewhere.yaml');
+    const stated = { ...foreign, statedSecrets: ['shop/stripe-api', 'batch/warehouse-db'] };
+    expect(findings(manifests, stated, ['secret-ref']).map((f) => f.split(':')[0])).toEqual([
+      'error secret-ref Deployment/shop/storefront spec.template.spec.containers[0].env[3].valueFrom.secretKeyRef',
+    ]);
+    const made = (kind: string, namespace: string, name: string): Manifest => ({
+      file: 'made.yaml',
+      object: { apiVersion: 'v1', kind, metadata: { name, namespace } },
+    });
+    const complete = [
+      ...manifests,
+      made('ServiceAccount', 'shop', 'storefront'),
+      made('ConfigMap', 'shop', 'nginx-conf'),
+      made('ConfigMap', 'shop', 'storefront-env'),
+      made('ConfigMap', 'batch', 'istio-ca-root-cert'),
+    ];
+    expect(findings(complete, foreign, ['reference']).map((f) => f.split(':')[0])).toEqual([
+      'error reference Deployment/shop/storefront spec.template.spec.containers[0].env[1].valueFrom.configMapKeyRef.name',
+    ]);
+  });
+
+  test('names only digits apart, or more than two edits apart, are no typo', () => {
+    expect(typoOf('redis-0', ['redis-1'])).toBeUndefined();
+    expect(typoOf('api-config', ['web-config'])).toBeUndefined();
+    expect(typoOf('db', ['dc'])).toBeUndefined();
+    expect(typoOf('settngs', ['config', 'setting', 'settings'])).toBe('settings');
+    expect(typoOf('storefront-env', [])).toBeUndefined();
+  });
 });
