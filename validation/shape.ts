@@ -73,8 +73,20 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-function join(path: string, key: string): string {
+/**
+ * A field below `path` in the one notation findings use: `spec.replicas` for a key that is a plain
+ * name, `data["key-0"]` or `metadata.annotations["sidecar.istio.io/inject"]` for any other.
+ */
+export function fieldJoin(path: string, key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * A record's own entry: a key of a manifest (`constructor`, `__proto__`, `toString`) is a plain key,
+ * never one of Object.prototype's, in the schemas as in the object.
+ */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** Every way `value` departs from `shape`. `status` is skipped at the top: it is the cluster's to write. */
@@ -82,7 +94,7 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
   const problems: ShapeProblem[] = [];
   const walk = (v: unknown, s: Shape, p: string): void => {
     if (s.t === 'ref') {
-      const target = set.types[s.ref];
+      const target = own(set.types, s.ref);
       if (target) walk(v, target, p);
       return;
     }
@@ -141,7 +153,7 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
         if (actual !== 'object') problems.push({ field: p, message: `must be a map, not ${actual}` });
         else {
           bounded(Object.keys(v as object).length, ['entry', 'entries']);
-          for (const [k, item] of Object.entries(v as object)) walk(item, s.values, join(p, k));
+          for (const [k, item] of Object.entries(v as object)) walk(item, s.values, fieldJoin(p, k));
         }
         return;
       case 'object': {
@@ -152,16 +164,16 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
         const object = v as Record<string, unknown>;
         bounded(Object.keys(object).length, ['entry', 'entries']);
         for (const name of s.required ?? []) {
-          if (object[name] === undefined) problems.push({ field: join(p, name), message: 'is required' });
+          if (own(object, name) === undefined) problems.push({ field: fieldJoin(p, name), message: 'is required' });
         }
         for (const [k, item] of Object.entries(object)) {
           if (p === '' && k === 'status') continue;
-          const propShape = s.props[k];
-          if (propShape) walk(item, propShape, join(p, k));
+          const propShape = own(s.props, k);
+          if (propShape) walk(item, propShape, fieldJoin(p, k));
           else if (!s.open) {
             const known = Object.keys(s.props);
             const near = known.find((name) => name.toLowerCase() === k.toLowerCase());
-            problems.push({ field: join(p, k), message: near ? `unknown field (did you mean "${near}"?)` : 'unknown field' });
+            problems.push({ field: fieldJoin(p, k), message: near ? `unknown field (did you mean "${near}"?)` : 'unknown field' });
           }
         }
         return;
