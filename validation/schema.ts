@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { BUNDLED_MODELS } from './bundled-models';
 import type { Manifest } from './manifest';
 import { findingFor, type Finding, type Severity } from './finding';
-import { checkShape, fieldJoin, type SchemaSet } from './shape';
+import { checkShape, fieldJoin, NOT_A_QUANTITY, type SchemaSet } from './shape';
 
 /** What the API server serves of one CRD. */
 export interface CrdVersions {
@@ -153,7 +153,7 @@ function quantityProblem(error: SchemaError, object: unknown): { field: string; 
     .reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], object);
   return {
     field: fieldPath(error.instancePath, object),
-    message: `${JSON.stringify(value)} is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)`,
+    message: `${JSON.stringify(value)} ${NOT_A_QUANTITY}`,
   };
 }
 

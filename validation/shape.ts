@@ -16,7 +16,9 @@ export interface Bounds {
 export type Shape =
   | ({ readonly t: 'string'; readonly enum?: readonly string[]; readonly pattern?: string } & Bounds)
   | ({ readonly t: 'integer' | 'number' } & Bounds)
-  | { readonly t: 'boolean' | 'int-or-string' | 'any' }
+  | { readonly t: 'boolean' | 'any' }
+  /** `pattern`, from a CRD, is what the string form must match (a quantity's: QUANTITY_PATTERN). */
+  | { readonly t: 'int-or-string'; readonly pattern?: string }
   | ({ readonly t: 'array'; readonly items: Shape } & Bounds)
   | ({ readonly t: 'map'; readonly values: Shape } & Bounds)
   | ({
@@ -34,6 +36,16 @@ export interface SchemaSet {
   /** Named shapes that `ref` shapes point at. */
   readonly types: Readonly<Record<string, Shape>>;
 }
+
+/**
+ * The pattern controller-gen writes for a `resource.Quantity` field of a CRD (`100m`, `0.5`, `1`,
+ * `128Mi`), beside `anyOf: [integer, string]` and `x-kubernetes-int-or-string`.
+ */
+export const QUANTITY_PATTERN =
+  '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
+
+/** What the schema rule says of a value that is no quantity, for built-in kinds and custom resources alike. */
+export const NOT_A_QUANTITY = 'is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)';
 
 const compiled = new Map<string, RegExp>();
 
@@ -134,14 +146,24 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
       case 'boolean':
         if (actual !== 'boolean') problems.push({ field: p, message: `must be true or false, not ${actual} ${JSON.stringify(v)}` });
         return;
-      case 'int-or-string':
-        if (actual !== 'string' && !Number.isInteger(v))
+      case 'int-or-string': {
+        const quantity = s.pattern === QUANTITY_PATTERN;
+        if (actual === 'string' && s.pattern && !patternRegExp(s.pattern).test(v as string)) {
           problems.push({
             field: p,
-            message: `must be an integer or a string, not ${actual}`,
+            message: quantity ? `${JSON.stringify(v)} ${NOT_A_QUANTITY}` : `must match ${s.pattern}, not ${JSON.stringify(v)}`,
+          });
+        } else if (actual !== 'string' && !Number.isInteger(v)) {
+          // A CRD's quantity is anyOf an integer and a string: the API server refuses `0.5`, takes "0.5".
+          const hint = quantity && actual === 'number' ? `: a custom resource takes this quantity as "${String(v)}" or an integer` : '';
+          problems.push({
+            field: p,
+            message: `must be an integer or a string, not ${actual}${hint}`,
             ...(actual === 'number' ? { fractional: true } : {}),
           });
+        }
         return;
+      }
       case 'array':
         if (actual !== 'array') problems.push({ field: p, message: `must be a list, not ${actual}` });
         else {

@@ -11,6 +11,9 @@ import type { Manifest } from '../../validation/manifest';
 import { labelSelectorMatches, selects } from '../../validation/model';
 import { typoOf } from '../../validation/service-rules';
 import { readManifests } from '../../validation/read-manifests';
+import { checkSchemas, schemas, type GeneratedSchemas } from '../../validation/schema';
+import { QUANTITY_PATTERN } from '../../validation/shape';
+import { crdShapes, type Crd } from '../../tooling/schema-generation/crd-shapes';
 
 const FIXTURES = join(__dirname, '..', 'support', 'fixtures', 'validate');
 const project: ValidationContext = { externalSecrets: [], defaultNamespace: 'default', metricLabels: observability.serviceMetricLabels };
@@ -222,6 +225,82 @@ describe('quantities', () => {
     expect(findings([service], foreign, ['schema'])).toEqual([
       'error schema Service/web spec.ports[0].targetPort: must be an integer or a string, not number',
     ]);
+  });
+});
+
+describe('int-or-string fields of custom resources (x-kubernetes-int-or-string)', () => {
+  test('a pinned CRD: the pattern of the string form, and no fractional number', () => {
+    // The rules after schema do not read the refused 8080.5 either: it is reported once.
+    expect(fixture('crd-int-or-string.yaml', foreign, ['scrape']).filter((f) => !f.startsWith('note '))).toEqual([]);
+    expect(fixture('crd-int-or-string.yaml', foreign, ['schema'])).toEqual([
+      'error schema PodMonitor/monitoring/payments spec.nativeHistogramMinBucketFactor: must be an integer or a string, not number: a custom resource takes this quantity as "1.5" or an integer',
+      'error schema ServiceMonitor/monitoring/orders spec.endpoints[0].targetPort: must be an integer or a string, not number',
+      'error schema ServiceMonitor/monitoring/orders spec.nativeHistogramMinBucketFactor: "lots" is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)',
+    ]);
+  });
+
+  // A CRD of our own with the fields controller-gen writes for resource.Quantity and IntOrString.
+  const quantity = { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: QUANTITY_PATTERN, 'x-kubernetes-int-or-string': true };
+  const crd: Crd = {
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Cache' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  properties: {
+                    resources: {
+                      type: 'object',
+                      properties: {
+                        requests: { type: 'object', additionalProperties: quantity },
+                        limits: { type: 'object', additionalProperties: quantity },
+                      },
+                    },
+                    port: { 'x-kubernetes-int-or-string': true },
+                  },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+  const generated = crdShapes([crd]);
+  const set: GeneratedSchemas = {
+    kinds: generated.kinds,
+    types: { ...schemas().types, ...generated.types },
+    crds: generated.crds,
+    unpinned: {},
+  };
+  const cache = (spec: Record<string, unknown>): Manifest => ({
+    file: 'cache.yaml',
+    object: { apiVersion: 'example.com/v1', kind: 'Cache', metadata: { name: 'sessions', namespace: 'shop' }, spec },
+  });
+  const check = (spec: Record<string, unknown>) => checkSchemas([cache(spec)], set).map((f) => `${f.field}: ${f.message}`);
+
+  test('quantities: `lots` is none, "0.5", 500m and 2 are; a fractional number is refused, as the API server refuses it', () => {
+    expect(check({ resources: { requests: { cpu: '0.5', memory: '128Mi' }, limits: { cpu: 2, memory: '1Gi' } } })).toEqual([]);
+    expect(check({ resources: { requests: { cpu: 'lots', memory: '500m' }, limits: { cpu: 0.5, memory: '1 gig' } } })).toEqual([
+      'spec.resources.requests.cpu: "lots" is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)',
+      'spec.resources.limits.cpu: must be an integer or a string, not number: a custom resource takes this quantity as "0.5" or an integer',
+      'spec.resources.limits.memory: "1 gig" is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)',
+    ]);
+  });
+
+  test('an int-or-string without a pattern takes any string and any integer, not a fraction nor another type', () => {
+    expect(check({ port: 'http' })).toEqual([]);
+    expect(check({ port: 8080 })).toEqual([]);
+    expect(check({ port: 80.5 })).toEqual(['spec.port: must be an integer or a string, not number']);
+    expect(check({ port: true })).toEqual(['spec.port: must be an integer or a string, not boolean']);
   });
 });
 
