@@ -77,18 +77,31 @@ function environmentRoot(file: string): string {
 interface Cluster {
   readonly name: string;
   readonly manifests: Manifest[];
+  readonly folders: readonly string[];
 }
 
 /** One cluster per argument, split at environment roots; with --one-cluster, all of them together. */
-function clustersOf(perArgument: readonly { argument: string; manifests: readonly Manifest[] }[], oneCluster: boolean): Cluster[] {
-  if (oneCluster) return [{ name: perArgument.map((a) => a.argument).join(' '), manifests: perArgument.flatMap((a) => a.manifests) }];
-  return perArgument.flatMap(({ argument, manifests }) => {
+function clustersOf(
+  perArgument: readonly { argument: string; manifests: readonly Manifest[]; folders: readonly string[] }[],
+  oneCluster: boolean,
+): Cluster[] {
+  if (oneCluster) {
+    const name = perArgument.map((a) => a.argument).join(' ');
+    return [{ name, manifests: perArgument.flatMap((a) => a.manifests), folders: perArgument.flatMap((a) => a.folders) }];
+  }
+  return perArgument.flatMap(({ argument, manifests, folders }) => {
     const byRoot = new Map<string, Manifest[]>();
     for (const manifest of manifests) {
       const root = environmentRoot(manifest.file);
-      byRoot.set(root, [...(byRoot.get(root) ?? []), manifest]);
+      const group = byRoot.get(root);
+      if (group) group.push(manifest);
+      else byRoot.set(root, [manifest]);
     }
-    return [...byRoot].map(([root, group]) => ({ name: root || argument, manifests: group }));
+    return [...byRoot].map(([root, group]) => ({
+      name: root || argument,
+      manifests: group,
+      folders: root ? folders.filter((f) => f === root || f.startsWith(`${root}/`)) : folders,
+    }));
   });
 }
 
@@ -156,7 +169,10 @@ async function main(argv: string[]): Promise<number> {
       seen.add(resolve(file));
     }
     problems.push(...read.problems.filter((p) => p.file === undefined || !repeated.has(p.file)));
-    return { argument, manifests: read.manifests.filter((m) => !repeated.has(m.file)) };
+    // The folders an Argo CD Application may read besides the manifests': source trees, folders of other files.
+    const sourceTrees = read.problems.filter((p) => p.rule === 'source-tree' && p.file !== undefined).map((p) => p.file!);
+    const folders = [...new Set([...sourceTrees, ...read.files.map((file) => dirname(file))])];
+    return { argument, manifests: read.manifests.filter((m) => !repeated.has(m.file)), folders };
   });
   const manifests = perArgument.flatMap((a) => a.manifests);
   const detected = detectMode(manifests, platform.name);
@@ -177,6 +193,7 @@ async function main(argv: string[]): Promise<number> {
       statedSecrets: options.statedSecrets,
       namespaceLabels: namespaceLabelsFor(cluster, known.namespaceLabels, options.namespaceLabels),
       podSecurity: options.podSecurity,
+      inputFolders: cluster.folders,
       ...(mode === 'project' ? { metricLabels: observability.serviceMetricLabels } : {}),
     };
     findings.push(...validateManifests(cluster.manifests, context));

@@ -10,6 +10,8 @@ import type { Finding } from '../../validation/finding';
 import type { Manifest } from '../../validation/manifest';
 import { labelSelectorMatches, selects } from '../../validation/model';
 import { typoOf } from '../../validation/service-rules';
+import { repositoryOf } from '../../validation/argocd-rules';
+import { promqlErrors } from '../../validation/monitoring-rules';
 import { readManifests } from '../../validation/read-manifests';
 import { checkSchemas, schemas, type GeneratedSchemas } from '../../validation/schema';
 import { QUANTITY_PATTERN } from '../../validation/shape';
@@ -364,4 +366,68 @@ describe('references to objects the files do not hold (reference, secret-ref)', 
     expect(typoOf('settngs', ['config', 'setting', 'settings'])).toBe('settings');
     expect(typoOf('storefront-env', [])).toBeUndefined();
   });
+});
+
+describe('argocd-path: folders of the repository validated, and of others', () => {
+  const APP_OF_APPS = join(__dirname, '..', 'support', 'fixtures', 'foreign', 'app-of-apps');
+  const read = readManifests([APP_OF_APPS]);
+  // What the command passes besides the manifests: the chart's and the kustomization's folders the reader skipped.
+  const inputFolders = read.problems.filter((p) => p.rule === 'source-tree').map((p) => p.file!);
+  const paths = (context: ValidationContext) =>
+    findings(read.manifests, { ...context, inputFolders }, ['argocd-path']).map((f) => f.replace(APP_OF_APPS, '<fixture>'));
+
+  test('in foreign YAML, an error only for a repository the files show to be the one given; a chart and a kustomization are folders', () => {
+    expect(inputFolders.map((f) => f.replace(`${APP_OF_APPS}/`, ''))).toEqual(['prod/cache', 'prod/shop']);
+    expect(paths(foreign)).toEqual([
+      'error argocd-path Application/argocd/api spec.source.path: prod/apii is no folder among these files, which hold the folders other Applications read from https://github.com/acme/gitops.git: the Application would sync nothing and prune what it had',
+      'error argocd-path Application/argocd/redis spec.sources[2].path: prod/redis-extras is no folder among these files, which hold the folders other Applications read from https://github.com/acme/gitops.git: the Application would sync nothing and prune what it had',
+      'note argocd-path Application/argocd/guestbook spec.source.path: prod/guestbook is no folder among these files, and nothing here shows that https://github.com/argoproj/argocd-example-apps.git is the repository validated (no Application of it reads a folder that is among them): assumed to be a folder of another repository, not judged',
+    ]);
+  });
+
+  test("in this project's render every Application reads its own deploy branch: a missing folder is an error", () => {
+    expect(paths(project).map((f) => f.split(':')[0])).toEqual([
+      'error argocd-path Application/argocd/api spec.source.path',
+      'error argocd-path Application/argocd/guestbook spec.source.path',
+      'error argocd-path Application/argocd/redis spec.sources[2].path',
+    ]);
+  });
+
+  test('without the folders of the chart and the kustomization, they would be missing too', () => {
+    const withoutFolders = findings(read.manifests, foreign, ['argocd-path']).map((f) => f.split(':')[0]);
+    expect(withoutFolders).toContain('error argocd-path Application/argocd/shop spec.source.path');
+    expect(withoutFolders).toContain('error argocd-path Application/argocd/cache spec.source.path');
+  });
+
+  test.each([
+    ['https://github.com/acme/gitops.git', 'github.com/acme/gitops'],
+    ['https://github.com/Acme/gitops/', 'github.com/acme/gitops'],
+    ['git@github.com:acme/gitops.git', 'github.com/acme/gitops'],
+    ['ssh://git@github.com/acme/gitops', 'github.com/acme/gitops'],
+    ['ssh://git@gitlab.example.com:2222/acme/gitops.git', 'gitlab.example.com:2222/acme/gitops'],
+  ])('%s is the repository %s', (url, repository) => {
+    expect(repositoryOf(url)).toBe(repository);
+  });
+});
+
+describe('promql on metric names of the object prototype', () => {
+  test('they parse and are judged like any other; the rule keeps its other findings', () => {
+    const classes = Object.values(observability.serviceMetricLabels.http_requests_total)[0].join(', ');
+    const unfinished = 'error promql PrometheusRule/monitoring/odd-names spec.groups[0].rules[3].expr: does not parse (at offset 28)';
+    expect(fixture('promql-prototype-names.yaml')).toEqual([
+      unfinished,
+      `warning promql PrometheusRule/monitoring/odd-names spec.groups[0].rules[4].expr: http_requests_total's status holds only ${classes}: status="500" never matches`,
+    ]);
+    expect(fixture('promql-prototype-names.yaml', foreign)).toEqual([unfinished]);
+    expect(promqlErrors('rate(constructor[5m]) + sum(__proto__)')).toEqual([]);
+  });
+});
+
+test("in foreign mode no finding on any fixture names this project's files, history or the old platform", () => {
+  const named = readdirSync(FIXTURES).flatMap((name) =>
+    validateManifests(readManifests([join(FIXTURES, name)]).manifests, foreign)
+      .map((f) => `${name}: ${f.message}`)
+      .filter((message) => /config\/|dist\/|old platform|this platform|deploy branch/i.test(message)),
+  );
+  expect(named).toEqual([]);
 });
