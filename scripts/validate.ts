@@ -2,7 +2,8 @@
 // Validates any Kubernetes YAML with the rules synth applies to its own output. The first line says
 // the mode (project: this platform's render, judged with what config/ knows; foreign: anyone's YAML),
 // then one line per finding, counts at the end; exit 1 on any error, 0 when there are only warnings
-// and notes. Each argument is one cluster (split further at environment roots), unless --one-cluster.
+// and notes, 2 on a usage error or an unexpected failure (one line; TITANIUM_DEBUG=1 adds the
+// stack). Each argument is one cluster (split further at environment roots), unless --one-cluster.
 // --server also sends every object to a real cluster as a server-side apply dry run with strict field
 // validation (tooling/cluster/server-validation.ts); the kubeconfig comes from kubectl's usual places unless given.
 import { existsSync } from 'node:fs';
@@ -134,9 +135,14 @@ async function main(argv: string[]): Promise<number> {
         server: { type: 'boolean', default: false },
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: true,
     });
+    if (parsed.values.help) {
+      console.log(USAGE);
+      return 0;
+    }
     options = {
       mode: oneOf('--mode', parsed.values.mode, ['project', 'foreign'] as const),
       podSecurity: oneOf('--pod-security', parsed.values['pod-security'], POD_SECURITY_LEVELS),
@@ -229,4 +235,19 @@ async function main(argv: string[]): Promise<number> {
   return counts.errors > 0 ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+/**
+ * An exception nothing above expects (a bug, a broken stdout): one line that says so, exit 2 (1 means
+ * errors found, which this is not), and the stack only with TITANIUM_DEBUG=1.
+ */
+function stopped(error: unknown): number {
+  const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const debug = process.env.TITANIUM_DEBUG === '1';
+  console.error(`error   validate stopped unexpectedly (${cause})${debug ? '' : '; TITANIUM_DEBUG=1 shows where'}`);
+  if (debug && error instanceof Error && error.stack) console.error(error.stack);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => (process.exitCode = stopped(error)),
+);
