@@ -295,17 +295,17 @@ const SEEDS: readonly Seed[] = [
   },
   {
     rule: 'reference',
-    defect: 'a ConfigMap that does not exist',
+    defect: 'a ConfigMap a typo away from the one in the files',
     object: DEPLOYMENT,
     field: `${CONTAINER}.envFrom[0].configMapRef.name`,
     seed: (e) => (container(e).envFrom[0].configMapRef.name = 'catalogue-setings'),
   },
   {
     rule: 'reference',
-    defect: 'a ServiceAccount that does not exist',
+    defect: 'a ServiceAccount a typo away from the one in the files',
     object: DEPLOYMENT,
     field: 'spec.template.spec.serviceAccountName',
-    seed: (e) => (e.get('Deployment', 'catalogue').spec.template.spec.serviceAccountName = 'catalogue-reader'),
+    seed: (e) => (e.get('Deployment', 'catalogue').spec.template.spec.serviceAccountName = 'catalouge'),
   },
   {
     rule: 'argocd-path',
