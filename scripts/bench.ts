@@ -239,13 +239,16 @@ function benchSynth({ runs, env: environment, budget, rebuilds }: Extract<BenchO
 const SCALE_ENVIRONMENT = 'prod';
 
 /**
- * Records the process's peak resident set size (kilobytes, as libuv reports it on Linux and macOS)
- * into the file the environment names, at exit: loaded with `--require` before the command itself.
+ * Records what the process used, at exit, into the file the environment names: its peak resident
+ * set size (libuv reports kilobytes on Linux and macOS) and its CPU seconds (all threads, not the
+ * children). Loaded with `--require` before the command itself.
  */
-const PEAK_PRELOAD = `'use strict';
+const USAGE_PRELOAD = `'use strict';
 process.on('exit', () => {
   try {
-    require('node:fs').writeFileSync(process.env.TITANIUM_BENCH_PEAK_FILE, String(process.resourceUsage().maxRSS * 1024));
+    const used = process.resourceUsage();
+    const record = { peakBytes: used.maxRSS * 1024, cpuSeconds: (used.userCPUTime + used.systemCPUTime) / 1e6 };
+    require('node:fs').writeFileSync(process.env.TITANIUM_BENCH_USAGE_FILE, JSON.stringify(record));
   } catch {}
 });
 `;
@@ -280,19 +283,21 @@ function commitAll(cwd: string, message: string): void {
 interface Measured {
   readonly seconds: number;
   readonly stdout: string;
+  /** Undefined where the platform does not say. */
   readonly peakBytes: number | undefined;
+  readonly cpuSeconds: number | undefined;
 }
 
-/** One run of a bundled command in the copy, `node scripts/run.cjs <entry> ...`, timed, with its peak memory. */
+/** One run of a bundled command in the copy, `node scripts/run.cjs <entry> ...`, timed, with its peak memory and CPU time. */
 function runInCopy(copy: string, work: string, entry: string, args: readonly string[]): Measured {
-  const peakFile = join(work, 'peak');
-  rmSync(peakFile, { force: true });
+  const usageFile = join(work, 'usage.json');
+  rmSync(usageFile, { force: true });
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--require', join(work, 'peak.cjs'), 'scripts/run.cjs', entry, ...args], {
+  const result = spawnSync(process.execPath, ['--require', join(work, 'usage.cjs'), 'scripts/run.cjs', entry, ...args], {
     cwd: copy,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', TITANIUM_BENCH_PEAK_FILE: peakFile },
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', TITANIUM_BENCH_USAGE_FILE: usageFile },
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.error) throw new Error(`${entry}: ${result.error.message}`);
@@ -301,8 +306,11 @@ function runInCopy(copy: string, work: string, entry: string, args: readonly str
       `\`node scripts/run.cjs ${entry} ${args.join(' ')}\` failed (exit ${result.status}):\n${result.stderr}${result.stdout}`,
     );
   }
-  const peak = existsSync(peakFile) ? Number(readFileSync(peakFile, 'utf8')) : NaN;
-  return { seconds, stdout: result.stdout, peakBytes: peak > 0 ? peak : undefined };
+  const used = (existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : {}) as Partial<
+    Record<'peakBytes' | 'cpuSeconds', number>
+  >;
+  const known = (value: number | undefined) => (value !== undefined && value > 0 ? value : undefined);
+  return { seconds, stdout: result.stdout, peakBytes: known(used.peakBytes), cpuSeconds: known(used.cpuSeconds) };
 }
 
 function countIn(stdout: string, pattern: RegExp, what: string): number {
@@ -325,7 +333,7 @@ function benchScale({ sizes, runs, svg }: Extract<BenchOptions, { mode: 'scale' 
     // Refuse sizes the config cannot make before copying anything.
     const generated = sizes.map((size) => generatedPlatform(base, size));
     const copy = join(work, 'project');
-    writeFileSync(join(work, 'peak.cjs'), PEAK_PRELOAD);
+    writeFileSync(join(work, 'usage.cjs'), USAGE_PRELOAD);
     progress(`copying the project to ${copy}`);
     copyProject(copy);
     const files = scaleSourceFiles(SCALE_ENVIRONMENT);
@@ -352,19 +360,24 @@ function benchScale({ sizes, runs, svg }: Extract<BenchOptions, { mode: 'scale' 
       const synths: Measured[] = [];
       const validates: Measured[] = [];
       for (let run = 1; run <= runs; run++) {
-        progress(`${size} services: run ${run} of ${runs}`);
         const timed = out('timed');
         synths.push(runInCopy(copy, work, 'main', timed.args));
         validates.push(runInCopy(copy, work, 'scripts/validate', [join(timed.dist, SCALE_ENVIRONMENT)]));
+        const said = (m: Measured) => `${m.seconds.toFixed(2)} s${m.cpuSeconds === undefined ? '' : ` (CPU ${m.cpuSeconds.toFixed(2)} s)`}`;
+        progress(`${size} services: run ${run} of ${runs}: synth ${said(synths.at(-1)!)}, validate ${said(validates.at(-1)!)}`);
       }
       const peak = (measured: Measured[]) =>
         measured.some((m) => m.peakBytes === undefined) ? undefined : Math.max(...measured.map((m) => m.peakBytes!));
+      const cpu = (measured: Measured[]) =>
+        measured.some((m) => m.cpuSeconds === undefined) ? undefined : median(measured.map((m) => m.cpuSeconds!));
       rows.push({
         services: size,
         objects: countIn(synths[0].stdout, new RegExp(`^${SCALE_ENVIRONMENT}: (\\d+) objects`, 'm'), 'synth'),
         synthSeconds: median(synths.map((m) => m.seconds)),
         validated: countIn(validates[0].stdout, /(\d+) object\(s\)/, 'validate'),
         validateSeconds: median(validates.map((m) => m.seconds)),
+        synthCpuSeconds: cpu(synths),
+        validateCpuSeconds: cpu(validates),
         synthPeakBytes: peak(synths),
         validatePeakBytes: peak(validates),
       });

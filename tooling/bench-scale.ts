@@ -210,6 +210,12 @@ export interface ScaleRow {
   /** Objects the validate command read (its summary line), and its seconds on the written folder. */
   readonly validated: number;
   readonly validateSeconds: number;
+  /**
+   * CPU seconds of each command (all its threads; not git's), steadier than wall clock on a busy
+   * machine; undefined where the platform does not say.
+   */
+  readonly synthCpuSeconds?: number;
+  readonly validateCpuSeconds?: number;
   /** Peak resident set size of each command, bytes; undefined where the platform does not say. */
   readonly synthPeakBytes?: number;
   readonly validatePeakBytes?: number;
@@ -227,27 +233,71 @@ export const objectsPerSecond = (row: ScaleRow) => row.validated / row.validateS
 
 const grouped = (n: number) => Math.round(n).toLocaleString('en-US');
 const mebibytes = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : String(Math.round(bytes / 2 ** 20)));
+const cpuSeconds = (seconds: number | undefined) => (seconds === undefined ? 'n/a' : seconds.toFixed(2));
+const withCpu = (wall: number, cpu: number | undefined) => `${wall.toFixed(2)}${cpu === undefined ? '' : ` (CPU ${cpu.toFixed(2)})`}`;
+
+interface Exponents {
+  readonly synth: number;
+  readonly validate: number;
+  /** The same over CPU seconds, where both rows have them. */
+  readonly synthCpu: number | undefined;
+  readonly validateCpu: number | undefined;
+}
 
 /** The exponents of both commands between the last two rows; undefined with fewer than two. */
-export function lastExponents(rows: readonly ScaleRow[]): { synth: number; validate: number } | undefined {
+export function lastExponents(rows: readonly ScaleRow[]): Exponents | undefined {
   if (rows.length < 2) return undefined;
   const [a, b] = rows.slice(-2);
+  const exponent = (work: (r: ScaleRow) => number, seconds: (r: ScaleRow) => number | undefined) => {
+    const [from, to] = [seconds(a), seconds(b)];
+    return from === undefined || to === undefined
+      ? undefined
+      : growthExponent({ work: work(a), seconds: from }, { work: work(b), seconds: to });
+  };
   return {
-    synth: growthExponent({ work: a.objects, seconds: a.synthSeconds }, { work: b.objects, seconds: b.synthSeconds }),
-    validate: growthExponent({ work: a.validated, seconds: a.validateSeconds }, { work: b.validated, seconds: b.validateSeconds }),
+    synth: exponent(
+      (r) => r.objects,
+      (r) => r.synthSeconds,
+    )!,
+    validate: exponent(
+      (r) => r.validated,
+      (r) => r.validateSeconds,
+    )!,
+    synthCpu: exponent(
+      (r) => r.objects,
+      (r) => r.synthCpuSeconds,
+    ),
+    validateCpu: exponent(
+      (r) => r.validated,
+      (r) => r.validateCpuSeconds,
+    ),
   };
 }
 
 /** The Markdown table, and the exponents between the last two sizes. */
 export function formatScaleTable(rows: readonly ScaleRow[], runs: number): string {
   const lines = [
-    `Seconds are wall clock, ${runs === 1 ? 'one run' : `medians of ${runs} runs`} per size, Node's start-up included; peak is the resident set's high-water mark.`,
+    `Seconds are wall clock from start to exit (Node's start-up included), ${runs === 1 ? 'one run' : `medians of ${runs} runs`} per size;` +
+      " CPU is the command's own CPU seconds, all threads; peak is the resident set's high-water mark.",
     '',
-    '| services | objects | synth, validate, write (s) | `npm run validate` (s) | validate objects/s | peak synth (MiB) | peak validate (MiB) |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${grouped(r.services)} | ${grouped(r.objects)} | ${r.synthSeconds.toFixed(2)} | ${r.validateSeconds.toFixed(2)} | ${grouped(objectsPerSecond(r))} | ${mebibytes(r.synthPeakBytes)} | ${mebibytes(r.validatePeakBytes)} |`,
+    '| services | objects | synth, validate, write (s) | synth CPU (s) | `npm run validate` (s) | validate CPU (s) | validate objects/s | peak synth (MiB) | peak validate (MiB) |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) =>
+      [
+        '',
+        grouped(r.services),
+        grouped(r.objects),
+        r.synthSeconds.toFixed(2),
+        cpuSeconds(r.synthCpuSeconds),
+        r.validateSeconds.toFixed(2),
+        cpuSeconds(r.validateCpuSeconds),
+        grouped(objectsPerSecond(r)),
+        mebibytes(r.synthPeakBytes),
+        mebibytes(r.validatePeakBytes),
+        '',
+      ]
+        .join(' | ')
+        .trim(),
     ),
   ];
   const exponents = lastExponents(rows);
@@ -255,7 +305,7 @@ export function formatScaleTable(rows: readonly ScaleRow[], runs: number): strin
     const [a, b] = rows.slice(-2);
     lines.push(
       '',
-      `Growth exponent from ${grouped(a.services)} to ${grouped(b.services)} services, log(t2/t1) / log(objects2/objects1): synth ${exponents.synth.toFixed(2)}, validate ${exponents.validate.toFixed(2)} (1 is linear, 2 quadratic).`,
+      `Growth exponent from ${grouped(a.services)} to ${grouped(b.services)} services, log(t2/t1) / log(objects2/objects1): synth ${withCpu(exponents.synth, exponents.synthCpu)}, validate ${withCpu(exponents.validate, exponents.validateCpu)} (1 is linear, 2 quadratic).`,
     );
   }
   return lines.join('\n');
