@@ -418,13 +418,16 @@ export function scaleSvg(rows: readonly ScaleRow[]): string {
     ...xs.map((t) => `<text x="${n1(x(t))}" y="${height - bottom + 16}" text-anchor="middle">${grouped(t)}</text>`),
     ...ys.map((t) => `<text x="${left - 6}" y="${n1(y(t) + 4)}" text-anchor="end">${seconds(t)}</text>`),
   ];
+  // The legend bottom right, which the points leave empty: more objects never take less time.
+  const legend = width - right - 170;
+  const legendTop = height - bottom - 48;
   const series = (name: string, colour: string, points: [number, number][], labelY: number) => {
     const path = points.map(([o, s]) => `${n1(x(o))},${n1(y(s))}`).join(' ');
     return [
       `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${path}"/>`,
       ...points.map(([o, s]) => `<circle cx="${n1(x(o))}" cy="${n1(y(s))}" r="3" fill="${colour}"/>`),
-      `<line x1="${left + 12}" y1="${labelY}" x2="${left + 32}" y2="${labelY}" stroke="${colour}" stroke-width="2"/>`,
-      `<text x="${left + 38}" y="${labelY + 4}">${name}</text>`,
+      `<line x1="${legend}" y1="${labelY}" x2="${legend + 20}" y2="${labelY}" stroke="${colour}" stroke-width="2"/>`,
+      `<text x="${legend + 26}" y="${labelY + 4}">${name}</text>`,
     ];
   };
   const last = rows.at(-1)!;
@@ -445,22 +448,22 @@ export function scaleSvg(rows: readonly ScaleRow[]): string {
     `<line x1="${n1(x(xs[0]))}" y1="${n1(y(linearAt(xs[0])))}" x2="${n1(x(xs.at(-1)!))}" y2="${n1(y(linearAt(xs.at(-1)!)))}" stroke="#999" stroke-dasharray="4 4"/>`,
     `<line x1="${left}" y1="${goalY}" x2="${width - right}" y2="${goalY}" stroke="#2a2" stroke-dasharray="2 3"/>`,
     `</g>`,
-    `<text x="${width - right - 4}" y="${n1(Number(goalY) - 4)}" text-anchor="end" fill="#2a2">goal: ${SCALE_GOALS.synthSeconds} s at ${grouped(SCALE_GOALS.services)} services</text>`,
+    `<text x="${left + 6}" y="${n1(Number(goalY) + 14)}" fill="#2a2">goal: ${SCALE_GOALS.synthSeconds} s at ${grouped(SCALE_GOALS.services)} services</text>`,
     `<g fill="#333">`,
     ...series(
       'synth, validate, write',
       '#1f6fb4',
       rows.map((r) => [r.objects, r.synthSeconds]),
-      top + 14,
+      legendTop,
     ),
     ...series(
       'npm run validate',
       '#c0392b',
       rows.map((r) => [r.validated, r.validateSeconds]),
-      top + 30,
+      legendTop + 16,
     ),
-    `<line x1="${left + 12}" y1="${top + 46}" x2="${left + 32}" y2="${top + 46}" stroke="#999" stroke-dasharray="4 4"/>`,
-    `<text x="${left + 38}" y="${top + 50}">linear growth (slope 1)</text>`,
+    `<line x1="${legend}" y1="${legendTop + 32}" x2="${legend + 20}" y2="${legendTop + 32}" stroke="#999" stroke-dasharray="4 4"/>`,
+    `<text x="${legend + 26}" y="${legendTop + 36}">linear growth (slope 1)</text>`,
     `</g>`,
     `</svg>`,
     '',
