@@ -1,4 +1,4 @@
-// `npm run ci:local [-- --keep] [--job verify] [--workflow .github/workflows/gate.yml] [--repo .]`:
+// `npm run ci:local [-- --keep] [--job verify] [--skip <step name>]... [--workflow .github/workflows/gate.yml] [--repo .]`:
 // the gate job as a stranger's runner would run it, on this machine. Clones HEAD (committed work
 // only) into a fresh folder under the system temp folder, with nothing beside it (no ../shared), and
 // runs the job's own `run:` steps from the workflow file, in order, each in bash with
@@ -11,10 +11,14 @@
 //     starts empty, as on a cache miss.
 //   - `${{ }}`: `inputs.*` take the workflow_call defaults; `github.workspace`, `github.sha`,
 //     `runner.temp` and `runner.os` their local values; `if:` the status functions (`success()`,
-//     `always()`, `!cancelled()`, …: every earlier step succeeded). A step needing any other
-//     expression is listed as skipped, with the expression.
+//     `always()`, `!cancelled()`, …: every earlier step succeeded), and `&&` chains of those, of
+//     these values and of comparisons with quoted strings. A step needing any other expression is
+//     listed as skipped, with the expression: the publish step, which needs `github.ref` (and
+//     `inputs.publish`, false by default), never runs locally.
 //   - $GITHUB_PATH, $GITHUB_ENV and $GITHUB_STEP_SUMMARY work as file commands between steps; the
 //     summary is kept with the clone under --keep.
+//   - `--skip <step name>` (repeatable) lists a run step as skipped instead of running it: for a step
+//     that needs what this machine lacks (the image scan pulls every image from its registry).
 //   - The environment is not this shell's: PATH, locale, proxy and CA settings, and
 //     TITANIUM_CRDS_MIRROR (`npm run fetch:crds` takes the CRD files from there instead of GitHub,
 //     same checksums) are passed on; nothing else.
@@ -25,9 +29,10 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatSummary, parseEnvFile, parsePathFile, passedOn, planJob, type StepResult } from '../tooling/ci-local';
+import { formatSummary, parseEnvFile, parsePathFile, passedOn, planJob, skipSteps, type StepResult } from '../tooling/ci-local';
 
-const USAGE = 'usage: npm run ci:local -- [--keep] [--job <id>] [--workflow <file in the repository>] [--repo <folder>]';
+const USAGE =
+  'usage: npm run ci:local -- [--keep] [--job <id>] [--skip <step name>]... [--workflow <file in the repository>] [--repo <folder>]';
 
 /** The checkout: this file runs as build/scripts/ci-local.js. */
 const ROOT = join(__dirname, '..', '..');
@@ -39,13 +44,14 @@ function git(cwd: string, args: string[]): string {
 }
 
 function main(argv: string[]): number {
-  let values: { keep?: boolean; job?: string; workflow?: string; repo?: string };
+  let values: { keep?: boolean; job?: string; skip?: string[]; workflow?: string; repo?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         keep: { type: 'boolean', default: false },
         job: { type: 'string' },
+        skip: { type: 'string', multiple: true, default: [] },
         workflow: { type: 'string' },
         repo: { type: 'string' },
       },
@@ -76,10 +82,13 @@ function main(argv: string[]): number {
     git(workspace, ['checkout', '--quiet', '--detach', sha]);
     const file = join(workspace, workflowPath);
     if (!existsSync(file)) throw new Error(`${workflowPath} is not in ${sha.slice(0, 12)}`);
-    const plan = planJob(
-      readFileSync(file, 'utf8'),
-      { 'github.workspace': workspace, 'github.sha': sha, 'runner.temp': runnerTemp, 'runner.os': 'Linux' },
-      values.job,
+    const plan = skipSteps(
+      planJob(
+        readFileSync(file, 'utf8'),
+        { 'github.workspace': workspace, 'github.sha': sha, 'runner.temp': runnerTemp, 'runner.os': 'Linux' },
+        values.job,
+      ),
+      values.skip ?? [],
     );
 
     const node = spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout.trim();

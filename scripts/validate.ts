@@ -2,7 +2,8 @@
 // Validates any Kubernetes YAML with the rules synth applies to its own output. The first line says
 // the mode (project: this platform's render, judged with what config/ knows; foreign: anyone's YAML),
 // then one line per finding, counts at the end; exit 1 on any error, 0 when there are only warnings
-// and notes. Each argument is one cluster (split further at environment roots), unless --one-cluster.
+// and notes, 2 on a usage error or an unexpected failure (one line; TITANIUM_DEBUG=1 adds the
+// stack). Each argument is one cluster (split further at environment roots), unless --one-cluster.
 // --server also sends every object to a real cluster as a server-side apply dry run with strict field
 // validation (tooling/cluster/server-validation.ts); the kubeconfig comes from kubectl's usual places unless given.
 import { existsSync } from 'node:fs';
@@ -77,12 +78,19 @@ function environmentRoot(file: string): string {
 interface Cluster {
   readonly name: string;
   readonly manifests: Manifest[];
+  readonly folders: readonly string[];
 }
 
 /** One cluster per argument, split at environment roots; with --one-cluster, all of them together. */
-function clustersOf(perArgument: readonly { argument: string; manifests: readonly Manifest[] }[], oneCluster: boolean): Cluster[] {
-  if (oneCluster) return [{ name: perArgument.map((a) => a.argument).join(' '), manifests: perArgument.flatMap((a) => a.manifests) }];
-  return perArgument.flatMap(({ argument, manifests }) => {
+function clustersOf(
+  perArgument: readonly { argument: string; manifests: readonly Manifest[]; folders: readonly string[] }[],
+  oneCluster: boolean,
+): Cluster[] {
+  if (oneCluster) {
+    const name = perArgument.map((a) => a.argument).join(' ');
+    return [{ name, manifests: perArgument.flatMap((a) => a.manifests), folders: perArgument.flatMap((a) => a.folders) }];
+  }
+  return perArgument.flatMap(({ argument, manifests, folders }) => {
     const byRoot = new Map<string, Manifest[]>();
     // Files share folders: look each folder's root up once, not once per file.
     const rootOf = new Map<string, string>();
@@ -90,12 +98,15 @@ function clustersOf(perArgument: readonly { argument: string; manifests: readonl
       const folder = dirname(manifest.file);
       let root = rootOf.get(folder);
       if (root === undefined) rootOf.set(folder, (root = environmentRoot(manifest.file)));
-      // Appended in place: a copy per manifest made the grouping quadratic (20,000 files of one tree took seconds).
       const group = byRoot.get(root);
       if (group) group.push(manifest);
       else byRoot.set(root, [manifest]);
     }
-    return [...byRoot].map(([root, group]) => ({ name: root || argument, manifests: group }));
+    return [...byRoot].map(([root, group]) => ({
+      name: root || argument,
+      manifests: group,
+      folders: root ? folders.filter((f) => f === root || f.startsWith(`${root}/`)) : folders,
+    }));
   });
 }
 
@@ -128,9 +139,14 @@ async function main(argv: string[]): Promise<number> {
         server: { type: 'boolean', default: false },
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: true,
     });
+    if (parsed.values.help) {
+      console.log(USAGE);
+      return 0;
+    }
     options = {
       mode: oneOf('--mode', parsed.values.mode, ['project', 'foreign'] as const),
       podSecurity: oneOf('--pod-security', parsed.values['pod-security'], POD_SECURITY_LEVELS),
@@ -163,7 +179,10 @@ async function main(argv: string[]): Promise<number> {
       seen.add(resolve(file));
     }
     problems.push(...read.problems.filter((p) => p.file === undefined || !repeated.has(p.file)));
-    return { argument, manifests: read.manifests.filter((m) => !repeated.has(m.file)) };
+    // The folders an Argo CD Application may read besides the manifests': source trees, folders of other files.
+    const sourceTrees = read.problems.filter((p) => p.rule === 'source-tree' && p.file !== undefined).map((p) => p.file!);
+    const folders = [...new Set([...sourceTrees, ...read.files.map((file) => dirname(file))])];
+    return { argument, manifests: read.manifests.filter((m) => !repeated.has(m.file)), folders };
   });
   const manifests = perArgument.flatMap((a) => a.manifests);
   const detected = detectMode(manifests, platform.name);
@@ -184,6 +203,7 @@ async function main(argv: string[]): Promise<number> {
       statedSecrets: options.statedSecrets,
       namespaceLabels: namespaceLabelsFor(cluster, known.namespaceLabels, options.namespaceLabels),
       podSecurity: options.podSecurity,
+      inputFolders: cluster.folders,
       ...(mode === 'project' ? { metricLabels: observability.serviceMetricLabels } : {}),
     };
     findings.push(...validateManifests(cluster.manifests, context));
@@ -219,4 +239,19 @@ async function main(argv: string[]): Promise<number> {
   return counts.errors > 0 ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+/**
+ * An exception nothing above expects (a bug, a broken stdout): one line that says so, exit 2 (1 means
+ * errors found, which this is not), and the stack only with TITANIUM_DEBUG=1.
+ */
+function stopped(error: unknown): number {
+  const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const debug = process.env.TITANIUM_DEBUG === '1';
+  console.error(`error   validate stopped unexpectedly (${cause})${debug ? '' : '; TITANIUM_DEBUG=1 shows where'}`);
+  if (debug && error instanceof Error && error.stack) console.error(error.stack);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => (process.exitCode = stopped(error)),
+);

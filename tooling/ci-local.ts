@@ -66,29 +66,62 @@ export function substitute(text: string, known: Known): { text: string; unknown:
   return { text: replaced, unknown };
 }
 
+const STATUS: Readonly<Record<string, boolean>> = {
+  'success()': true,
+  'always()': true,
+  'cancelled()': false,
+  'failure()': false,
+};
+
+/** One operand of an `&&` chain: a status function, a literal, a known value, or `x == 'y'`. */
+function operand(text: string, known: Known): boolean | undefined {
+  const expression = text.trim();
+  if (expression in STATUS) return STATUS[expression];
+  const negated = /^!\s*(.+)$/.exec(expression);
+  if (negated) {
+    const inner = operand(negated[1], known);
+    return inner === undefined ? undefined : !inner;
+  }
+  const value = (term: string): string | undefined => {
+    const literal = /^'((?:[^']|'')*)'$/.exec(term);
+    if (literal) return literal[1].replace(/''/g, "'");
+    if (term === 'true' || term === 'false') return term;
+    return Object.prototype.hasOwnProperty.call(known, term) ? known[term] : undefined;
+  };
+  const comparison = /^(.+?)\s*(==|!=)\s*(.+)$/.exec(expression);
+  if (comparison) {
+    const [left, right] = [value(comparison[1].trim()), value(comparison[3].trim())];
+    if (left === undefined || right === undefined) return undefined;
+    // GitHub compares strings ignoring case.
+    return (left.toLowerCase() === right.toLowerCase()) === (comparison[2] === '==');
+  }
+  // A quoted string is true when not empty; a known value is a string too, and a boolean input's
+  // default arrives as 'true' or 'false'.
+  if (/^'.*'$/.test(expression)) return expression !== "''";
+  const single = value(expression);
+  return single === undefined ? undefined : single !== '' && single !== 'false';
+}
+
 /**
- * A step's `if:` when every step before it succeeded (a local run stops at the first failure):
- * the status functions, alone or negated; undefined for anything else.
+ * A step's (or job's) `if:` when every step before it succeeded (a local run stops at the first
+ * failure): the status functions, `true`/`false`, `!`, and `&&` chains of those, of known values
+ * (`inputs.publish`) and of `==`/`!=` comparisons with quoted strings. False as soon as one operand
+ * is false; undefined when it needs anything else (`||`, parentheses, an unknown context).
  */
-export function evaluateIf(condition: string | boolean | undefined): boolean | undefined {
+export function evaluateIf(condition: string | boolean | undefined, known: Known = {}): boolean | undefined {
   if (condition === undefined || condition === true) return true;
   if (condition === false) return false;
   const expression = condition
     .trim()
     .replace(/^\$\{\{\s*([\s\S]*?)\s*\}\}$/, '$1')
     .trim();
-  const status: Record<string, boolean> = {
-    'success()': true,
-    'always()': true,
-    'cancelled()': false,
-    'failure()': false,
-    true: true,
-    false: false,
-  };
-  if (expression in status) return status[expression];
-  const negated = /^!\s*(.+)$/.exec(expression);
-  if (negated && negated[1].trim() in status) return !status[negated[1].trim()];
-  return undefined;
+  // Outside quoted strings and the status functions' own (), nothing but && (and no && inside a string).
+  const literals = expression.match(/'(?:[^']|'')*'/g) ?? [];
+  const bare = expression.replace(/'(?:[^']|'')*'/g, "''").replace(/\b(success|always|cancelled|failure)\(\)/g, 'status');
+  if (/\|\||[()]/.test(bare) || literals.some((literal) => literal.includes('&&'))) return undefined;
+  const results = expression.split('&&').map((part) => operand(part, known));
+  if (results.includes(false)) return false;
+  return results.every((r) => r === true) ? true : undefined;
 }
 
 /** The workflow_call inputs' defaults, as `inputs.<name>` values ('' when there is none). */
@@ -111,12 +144,12 @@ export function planJob(workflowText: string, known: Known, job?: string): Plan 
   if (!raw.steps) throw new Error(`job "${id}" has no steps (it calls a reusable workflow?)`);
   const values = { ...inputDefaults(workflow), ...known };
   // A job whose own `if:` is false (e.g. `inputs.e2e` at its default) runs no step on GitHub either.
-  const jobIf = raw.if === undefined ? undefined : evaluateIf(typeof raw.if === 'string' ? substitute(raw.if, values).text : raw.if);
+  const jobIf = raw.if === undefined ? undefined : evaluateIf(raw.if, values);
   const steps = raw.steps.map((step): PlannedStep => {
     const name = stepName(step);
     if (jobIf === false) return { kind: 'skip', name, reason: `the job's if: ${String(raw.if)} is false` };
     if (step.run === undefined) return { kind: 'skip', name, reason: `uses ${step.uses ?? 'nothing'}` };
-    const condition = evaluateIf(step.if);
+    const condition = evaluateIf(step.if, values);
     if (condition === undefined) return { kind: 'skip', name, reason: `if: ${String(step.if)} cannot be evaluated locally` };
     if (!condition) return { kind: 'skip', name, reason: `if: ${String(step.if)} is false` };
     const shell = step.shell ?? raw.defaults?.run?.shell ?? 'bash';
@@ -137,6 +170,28 @@ export function planJob(workflowText: string, known: Known, job?: string): Plan 
     return { kind: 'run', name, script, env, shell, workingDirectory, continueOnError: step['continue-on-error'] === true };
   });
   return { job: id, steps };
+}
+
+/**
+ * The plan with the named steps skipped (`--skip`, for a step that needs what this machine lacks,
+ * such as the image scan's registry access). A name that is no step of the job is refused, naming
+ * the job's steps.
+ */
+export function skipSteps(plan: Plan, names: readonly string[]): Plan {
+  const known = new Set(plan.steps.map((step) => step.name));
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `--skip ${unknown.map((name) => JSON.stringify(name)).join(', ')}: no such step in job "${plan.job}" (steps: ${[...known].map((name) => JSON.stringify(name)).join(', ')})`,
+    );
+  }
+  const skipped = new Set(names);
+  return {
+    job: plan.job,
+    steps: plan.steps.map((step): PlannedStep =>
+      skipped.has(step.name) && step.kind === 'run' ? { kind: 'skip', name: step.name, reason: '--skip' } : step,
+    ),
+  };
 }
 
 /** `KEY=value` lines and `KEY<<DELIMITER` blocks of a $GITHUB_ENV file. */

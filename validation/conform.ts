@@ -46,7 +46,13 @@ export function readingShape(apiVersion: string, kind: string, set: SchemaSet = 
   return (candidates.find((c) => c.group === group) ?? candidates.find((c) => builtIn(c.group)) ?? candidates[0])?.shape;
 }
 
-export function conformValue(value: unknown, shape: Shape, set: SchemaSet = schemas()): unknown {
+/**
+ * `fractions`: whether an int-or-string may hold a fractional number. A built-in kind's may (a
+ * quantity, `cpu: 0.5`; kubernetes-models tells an IntOrString's `80.5` apart, for the schema rule);
+ * a custom resource's may not: its schema is `anyOf: [integer, string]`, and the API server refuses
+ * `1.5` there, so the rules do not read it either.
+ */
+export function conformValue(value: unknown, shape: Shape, set: SchemaSet = schemas(), fractions = true): unknown {
   // Aliases make one parsed value appear in many places: conform it once per shape.
   const memo = new WeakMap<object, Map<Shape, unknown>>();
   const resolved = (s: Shape): Shape | undefined => {
@@ -100,7 +106,7 @@ export function conformValue(value: unknown, shape: Shape, set: SchemaSet = sche
         return typeof v === 'boolean' ? v : undefined;
       case 'int-or-string':
         // A quantity may be any number (`cpu: 0.5`): the rules take it as given.
-        return typeof v === 'string' || typeof v === 'number' ? v : undefined;
+        return typeof v === 'string' || (typeof v === 'number' && (fractions || Number.isInteger(v))) ? v : undefined;
       case 'array':
         return Array.isArray(v) ? v.map((item) => walk(item, s.items) ?? zero(s.items)) : undefined;
       case 'map':
@@ -130,7 +136,9 @@ function entry(key: string, value: unknown): [string, unknown][] {
 export function conformed(manifest: Manifest, set: SchemaSet = schemas()): Manifest {
   const shape = readingShape(manifest.object.apiVersion, manifest.object.kind, set);
   if (!shape) return manifest;
-  const object = conformValue(manifest.object, shape, set);
+  const { apiVersion } = manifest.object;
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const object = conformValue(manifest.object, shape, set, group === '' || !group.includes('.') || group.endsWith('.k8s.io'));
   if (!isPlain(object)) return manifest;
   // The reader guarantees both; keep them whatever the shape says.
   return { ...manifest, object: { ...object, apiVersion: manifest.object.apiVersion, kind: manifest.object.kind } };

@@ -30,6 +30,8 @@ export interface ValidationContext extends SetContext {
   readonly statedSecrets?: readonly string[];
   /** The label values of metrics the judged services export (this project's); without it PromQL label values are not judged. */
   readonly metricLabels?: MetricLabelValues;
+  /** Folders among the inputs besides the manifests' own (source trees, folders of other files): argocd-path counts them. */
+  readonly inputFolders?: readonly string[];
 }
 
 /** Objects waive a rule with `waive.validation.titanium.dev/<rule>: <reason>`. */
@@ -137,7 +139,7 @@ export function validateManifests(manifests: readonly Manifest[], context: Valid
       ['pdb', () => checkDisruptionBudgets(model, ns)],
       ['node-port', () => checkNodePorts(model)],
       ['reference', () => checkReferences(model)],
-      ['argocd-path', () => checkApplicationPaths(model)],
+      ['argocd-path', () => checkApplicationPaths(model, context.inputFolders)],
     ];
     for (const [rules, check] of checks) findings.push(...guarded(rules, work ? () => work.during(rules, check) : check));
   }

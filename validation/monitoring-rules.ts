@@ -275,7 +275,10 @@ function parsePromql(expr: string): { errors: number[]; selectors: SyntaxNode[] 
   promqlParser ??= (require('@prometheus-io/lezer-promql') as { parser: typeof promqlParser }).parser;
   const errors: number[] = [];
   const selectors: SyntaxNode[] = [];
-  promqlParser!.parse(expr).iterate({
+  // lezer-promql looks identifiers up in a plain object, where `constructor` and `__proto__` find
+  // Object.prototype's and fail to parse, though Prometheus takes them as metric names: a stand-in of
+  // the same length parses alike and keeps every offset (matchers are read from `expr` itself).
+  promqlParser!.parse(expr.replace(/\b(?:constructor|__proto__)\b/g, (word) => 'x'.repeat(word.length))).iterate({
     enter: (node) => {
       if (node.type.isError) errors.push(node.from);
       if (node.type.name === 'VectorSelector') selectors.push(node.node);
@@ -388,7 +391,10 @@ export function checkRules(set: ManifestSet, metricLabels: MetricLabelValues = {
         // Only metrics whose label values the context declares (this project's services') are judged:
         // the same name elsewhere may well count numeric codes.
         for (const matcher of labelMatchers(expr)) {
-          const values = matcher.metric === undefined ? undefined : metricLabels[matcher.metric]?.[matcher.label];
+          // Own entries only: a metric named `valueOf` has no label values of Object.prototype's.
+          const labels =
+            matcher.metric !== undefined && Object.hasOwn(metricLabels, matcher.metric) ? metricLabels[matcher.metric] : undefined;
+          const values = labels && Object.hasOwn(labels, matcher.label) ? labels[matcher.label] : undefined;
           const problem = values && matcherProblem(matcher, values);
           if (problem) findings.push(findingFor(manifest, 'warning', 'promql', field, problem));
         }

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { BUNDLED_MODELS } from './bundled-models';
 import type { Manifest } from './manifest';
 import { findingFor, type Finding, type Severity } from './finding';
-import { checkShape, type SchemaSet } from './shape';
+import { checkShape, fieldJoin, NOT_A_QUANTITY, type SchemaSet } from './shape';
 
 /** What the API server serves of one CRD. */
 export interface CrdVersions {
@@ -83,22 +83,31 @@ function loadModel(apiVersion: string, kind: string): ModelClass | undefined {
   }
 }
 
-/** `/spec/template/spec/containers/0/image` → `spec.template.spec.containers[0].image`. */
-export function fieldPath(instancePath: string): string {
-  return instancePath
-    .split('/')
-    .filter((part) => part !== '')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+/**
+ * `/spec/template/spec/containers/0/image` → `spec.template.spec.containers[0].image`, in the
+ * notation of the structural layer (shape.ts: `data["key-0"]`), so that both layers name a field
+ * alike and it is reported once. With the object, a number is an index only inside a list (a map
+ * key `"8080"` stays a key); without, every number is taken for one.
+ */
+export function fieldPath(instancePath: string, object?: unknown): string {
+  let path = '';
+  let value: unknown = object;
+  for (const part of instancePath.split('/').filter((p) => p !== '')) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    const index = object === undefined ? /^\d+$/.test(key) : Array.isArray(value);
+    path = index ? `${path}[${key}]` : fieldJoin(path, key);
+    value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return path;
 }
 
-function describe(error: SchemaError): { field: string; message: string } {
-  let field = fieldPath(error.instancePath);
+function describe(error: SchemaError, object: unknown): { field: string; message: string } {
+  let field = fieldPath(error.instancePath, object);
   let message = error.message ?? error.keyword;
   if (error.keyword === 'enum' && Array.isArray(error.params.allowedValues)) {
     message = `must be one of ${error.params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   } else if (error.keyword === 'required' && typeof error.params.missingProperty === 'string') {
-    field = field ? `${field}.${error.params.missingProperty}` : error.params.missingProperty;
+    field = fieldJoin(field, error.params.missingProperty);
     message = 'is required';
   }
   return { field, message };
@@ -143,9 +152,32 @@ function quantityProblem(error: SchemaError, object: unknown): { field: string; 
     .slice(1)
     .reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], object);
   return {
-    field: fieldPath(error.instancePath),
-    message: `${JSON.stringify(value)} is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)`,
+    field: fieldPath(error.instancePath, object),
+    message: `${JSON.stringify(value)} ${NOT_A_QUANTITY}`,
   };
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/**
+ * The object without its `__proto__` keys, for kubernetes-models, whose constructor copies fields by
+ * assignment: there a `__proto__` key would become the prototype of its map (and `labels.__proto__:
+ * [1]` an error at `labels["0"]`). The structural layer, which reads own keys, reports those keys.
+ */
+function withoutProtoKeys<T>(value: T): T {
+  const seen = new Set<object>();
+  const hasProtoKey = (v: unknown): boolean => {
+    if (!isObject(v) || seen.has(v)) return false;
+    seen.add(v);
+    return Object.hasOwn(v, '__proto__') || Object.values(v).some(hasProtoKey);
+  };
+  if (!hasProtoKey(value)) return value;
+  const copy = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(copy);
+    if (!isObject(v)) return v;
+    return Object.fromEntries(Object.entries(v).flatMap(([k, item]) => (k === '__proto__' ? [] : [[k, copy(item)]])));
+  };
+  return copy(value) as T;
 }
 
 export function checkSchemas(manifests: readonly Manifest[], set: GeneratedSchemas = schemas()): Finding[] {
@@ -178,18 +210,19 @@ export function checkSchemas(manifests: readonly Manifest[], set: GeneratedSchem
     }
     if (!Model) continue;
     try {
-      new Model({ ...manifest.object, apiVersion: Model.apiVersion }).validate();
+      new Model({ ...withoutProtoKeys(manifest.object), apiVersion: Model.apiVersion }).validate();
     } catch (error) {
       const errors = (error as { errors?: SchemaError[] }).errors;
       if (!Array.isArray(errors)) throw error;
       for (const e of errors) {
-        const message = fractional.get(fieldPath(e.instancePath));
-        if (message) report(fieldPath(e.instancePath), message);
+        const field = fieldPath(e.instancePath, manifest.object);
+        const message = fractional.get(field);
+        if (message) report(field, message);
       }
       // A quantity is `oneOf` a number and a quantity string: say the string is no quantity, not that it is no number.
       const quantityFirst = [...errors].sort((a, b) => Number(isQuantityError(b)) - Number(isQuantityError(a)));
       for (const e of quantityFirst) {
-        const { field, message } = isQuantityError(e) ? quantityProblem(e, manifest.object) : describe(e);
+        const { field, message } = isQuantityError(e) ? quantityProblem(e, manifest.object) : describe(e, manifest.object);
         report(field, message);
       }
     }

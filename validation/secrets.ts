@@ -6,6 +6,7 @@ import type { ExternalSecret } from '../config/types';
 import type { KubeObject, Manifest } from './manifest';
 import { findingFor, type Finding } from './finding';
 import type { ValidationMode } from './model';
+import { typoOf, unseenCollector, unseenNote } from './service-rules';
 
 export interface SecretReference {
   readonly field: string;
@@ -120,11 +121,21 @@ function createdSecrets(manifests: readonly Manifest[], defaultNamespace: string
   return created;
 }
 
+/** What makes a Secret that config/secrets.ts declares (project mode). */
+const DECLARED = 'config/secrets.ts';
+
 export interface SecretReferenceOptions {
   /** In foreign mode a Secret that is nowhere to be seen is a note (created outside the files?), not an error. @default 'project' */
   readonly mode?: ValidationMode;
   /** `namespace/name` of Secrets the user says exist outside the inputs (`--external-secret`), with any keys. */
   readonly stated?: readonly string[];
+}
+
+/** `ExternalSecret shop/db creates Secret "db-credentials", a typo away`: the Secret a missing name likely means. */
+function typoText(typo: { name: string; by: string }): string {
+  const what = `Secret "${typo.name}", a typo away`;
+  if (typo.by === DECLARED) return `config/secrets.ts declares ${what}`;
+  return typo.by.startsWith('Secret ') ? `these files hold ${what}` : `${typo.by} creates ${what}`;
 }
 
 export function checkSecretReferences(
@@ -138,8 +149,29 @@ export function checkSecretReferences(
   const created = createdSecrets(manifests, defaultNamespace);
   const stated = new Set(options.stated ?? []);
   const declaredByName = new Map(declared.map((s) => [`${s.namespace ?? defaultNamespace}/${s.name}`, s]));
-  /** Foreign Secrets nowhere to be seen: one note each, on their first reference. */
-  const unseen = new Map<string, { manifest: Manifest; field: string; name: string; namespace: string; count: number }>();
+  /** The Secrets known in each namespace, by name → what makes it, for the typo a missing name may be. */
+  const knownIn = new Map<string, Map<string, string>>();
+  const know = (id: string, by: string) => {
+    const slash = id.indexOf('/');
+    const [namespace, name] = [id.slice(0, slash), id.slice(slash + 1)];
+    const names = knownIn.get(namespace) ?? new Map<string, string>();
+    if (!names.has(name)) names.set(name, by);
+    knownIn.set(namespace, names);
+  };
+  for (const [id, made] of created) know(id, made.by);
+  for (const id of declaredByName.keys()) know(id, DECLARED);
+  const typos = new Map<string, { name: string; by: string } | undefined>();
+  const typoIn = (namespace: string, name: string): { name: string; by: string } | undefined => {
+    const id = `${namespace}/${name}`;
+    if (!typos.has(id)) {
+      const names = new Map([...(knownIn.get('*') ?? []), ...(knownIn.get(namespace) ?? [])]);
+      const typo = typoOf(name, names.keys());
+      typos.set(id, typo === undefined ? undefined : { name: typo, by: names.get(typo)! });
+    }
+    return typos.get(id);
+  };
+  /** Foreign Secrets nowhere to be seen: one note per namespace, on the first reference. */
+  const unseen = unseenCollector();
   for (const manifest of manifests) {
     for (const ref of secretReferences(manifest.object)) {
       if (ref.optional) continue;
@@ -182,10 +214,24 @@ export function checkSecretReferences(
         }
         continue;
       }
+      // A Secret of a name a typo away is evidence of a slip, in either mode; otherwise, in foreign
+      // mode, the Secret is most often made outside the files (by hand, a chart, an operator).
+      const typo = typoIn(namespace, ref.name);
+      const near = typo && typoText(typo);
+      if (foreign && typo) {
+        findings.push(
+          findingFor(
+            manifest,
+            'error',
+            'secret-ref',
+            ref.field,
+            `Secret "${ref.name}" in namespace "${namespace}" is not among these files, but ${near}`,
+          ),
+        );
+        continue;
+      }
       if (foreign) {
-        const first = unseen.get(id);
-        if (first) first.count += 1;
-        else unseen.set(id, { manifest, field: ref.field, name: ref.name, namespace, count: 1 });
+        unseen.add('Secret', namespace, ref.name, manifest, ref.field);
         continue;
       }
       findings.push(
@@ -194,23 +240,13 @@ export function checkSecretReferences(
           'error',
           'secret-ref',
           ref.field,
-          `Secret "${ref.name}" in namespace "${namespace}" is not declared in config/secrets.ts (externalSecrets)`,
+          `Secret "${ref.name}" in namespace "${namespace}" is not declared in config/secrets.ts (externalSecrets)${near ? `, but ${near}` : ''}`,
         ),
       );
     }
   }
-  for (const { manifest, field, name, namespace, count } of unseen.values()) {
-    const others = count > 1 ? ` (and ${count - 1} more reference(s) to it)` : '';
-    findings.push(
-      findingFor(
-        manifest,
-        'note',
-        'secret-ref',
-        field,
-        `Secret "${name}" in namespace "${namespace}" is not among these files${others}: created outside them? pass --external-secret ${namespace}/${name}; not judged`,
-      ),
-    );
-  }
+  for (const group of unseen.groups)
+    findings.push(unseenNote('secret-ref', group, (name) => `--external-secret ${group.namespace}/${name}`));
   return findings;
 }
 

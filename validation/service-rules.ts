@@ -324,15 +324,120 @@ export function checkNodePorts(set: ManifestSet): Finding[] {
   return findings;
 }
 
-/** ConfigMaps and ServiceAccounts that pods name must exist (Secrets: see secrets.ts). */
+/** Of `names`, the one `name` misses by a slip (a typo such as `settngs` for `settings`), if any. */
+export function typoOf(name: string, names: Iterable<string>): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const other of names) {
+    // More than two characters apart in length is more than two edits: no slip.
+    if (Math.abs(other.length - name.length) > 2) continue;
+    const distance = slip(name, other);
+    if (distance !== undefined && (!best || distance < best.distance || (distance === best.distance && other < best.name)))
+      best = { name: other, distance };
+  }
+  return best?.name;
+}
+
+/** References to one namespace's objects of one kind that are nowhere among the files (foreign mode). */
+export interface UnseenTargets {
+  readonly kind: string;
+  readonly namespace: string;
+  /** The first reference: the note is on it. */
+  readonly manifest: Manifest;
+  readonly field: string;
+  /** In the order first referenced. */
+  readonly names: string[];
+  references: number;
+}
+
+/** Collects unseen targets by namespace and kind, so that each pair gets one note. */
+export function unseenCollector(): {
+  add(kind: string, namespace: string, name: string, manifest: Manifest, field: string): void;
+  readonly groups: Iterable<UnseenTargets>;
+} {
+  const groups = new Map<string, UnseenTargets>();
+  return {
+    add(kind, namespace, name, manifest, field) {
+      const id = `${namespace}/${kind}`;
+      const group = groups.get(id);
+      if (!group) groups.set(id, { kind, namespace, manifest, field, names: [name], references: 1 });
+      else {
+        group.references += 1;
+        if (!group.names.includes(name)) group.names.push(name);
+      }
+    },
+    groups: { [Symbol.iterator]: () => groups.values() },
+  };
+}
+
+/**
+ * `ConfigMap "settings" in namespace "shop" is not among these files; assumed to exist on the cluster
+ * (…), not judged`: what a reference to an object made elsewhere was taken to mean, said once for a
+ * namespace and kind; `state` says how to state one (`--external-secret shop/<name>`).
+ */
+export function unseenNote(rule: string, group: UnseenTargets, state?: (name: string) => string): Finding {
+  const { kind, namespace, names, references } = group;
+  const quoted = names.map((n) => `"${n}"`).join(', ');
+  const what =
+    names.length === 1 ? `${kind} ${quoted} in namespace "${namespace}" is` : `${kind}s ${quoted} in namespace "${namespace}" are`;
+  const counted = references > names.length ? ` (${references} references)` : '';
+  const how = state ? `; ${names.length === 1 ? `${state(names[0])} states it` : `${state('<name>')} states each`}` : '';
+  return findingFor(
+    group.manifest,
+    'note',
+    rule,
+    group.field,
+    `${what} not among these files; assumed to exist on the cluster (made by a Helm chart, an operator or by hand), not judged${counted}${how}`,
+  );
+}
+
+/**
+ * ConfigMaps and ServiceAccounts that pods name must exist (Secrets: see secrets.ts). In foreign
+ * mode one missing from the files is most often made elsewhere (a chart, an operator, by hand;
+ * istiod puts `istio-ca-root-cert` into every namespace): a note per namespace and kind says it was
+ * assumed, and it is an error only when the files hold one of a name a typo away. That the files
+ * hold the namespace's Namespace, or all its workloads, is no such evidence: whoever creates a
+ * namespace does not create everything in it.
+ */
 export function checkReferences(set: ManifestSet): Finding[] {
   const findings: Finding[] = [];
   // In the namespace, or naming none (and so wherever it is applied): an index lookup, not a scan.
   const exists = (kind: string, namespace: string, name: string) => set.existsFor(kind, namespace, name);
+  // Names of each kind per namespace, for the typo a missing name may be; looked up only for missing ones.
+  const namesIn = new Map<string, Map<string, string[]>>();
+  const namesOf = (kind: string, namespace: string): string[] => {
+    let byNamespace = namesIn.get(kind);
+    if (!byNamespace) {
+      byNamespace = new Map();
+      for (const m of set.ofKind(kind)) {
+        const name = m.object.metadata?.name;
+        // An object without a namespace is in the one of the reference that may name it, as `exists` reads it.
+        const ns = m.object.metadata?.namespace ?? '';
+        if (typeof name !== 'string') continue;
+        const names = byNamespace.get(ns);
+        if (names) names.push(name);
+        else byNamespace.set(ns, [name]);
+      }
+      namesIn.set(kind, byNamespace);
+    }
+    return [...(byNamespace.get(namespace) ?? []), ...(byNamespace.get('') ?? [])];
+  };
+  const typos = new Map<string, string | undefined>();
+  const unseen = unseenCollector();
   for (const w of set.workloads) {
     const spec = `${w.templatePath ? `${w.templatePath}.` : ''}spec`;
-    const missing = (field: string, kind: string, name: string) =>
-      findings.push(findingFor(w.manifest, 'error', 'reference', field, `${kind} "${name}" does not exist in namespace ${w.namespace}`));
+    const missing = (field: string, kind: string, name: string) => {
+      const id = `${kind}/${w.namespace}/${name}`;
+      if (!typos.has(id)) typos.set(id, typoOf(name, namesOf(kind, w.namespace)));
+      const typo = typos.get(id);
+      if (!set.project && !typo) {
+        unseen.add(kind, w.namespace, name, w.manifest, field);
+        return;
+      }
+      const message = set.project
+        ? `${kind} "${name}" does not exist in namespace ${w.namespace}${typo ? `, but ${kind} "${typo}", a typo away, does` : ''}`
+        : `${kind} "${name}" in namespace "${w.namespace}" is not among these files, but ${kind} "${typo}", a typo away, is`;
+      findings.push(findingFor(w.manifest, 'error', 'reference', field, message));
+    };
     const account = w.template.spec.serviceAccountName;
     if (account && account !== 'default' && !exists('ServiceAccount', w.namespace, account))
       missing(`${spec}.serviceAccountName`, 'ServiceAccount', account);
@@ -359,5 +464,6 @@ export function checkReferences(set: ManifestSet): Finding[] {
       });
     });
   }
+  for (const group of unseen.groups) findings.push(unseenNote('reference', group));
   return findings;
 }

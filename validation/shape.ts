@@ -16,7 +16,9 @@ export interface Bounds {
 export type Shape =
   | ({ readonly t: 'string'; readonly enum?: readonly string[]; readonly pattern?: string } & Bounds)
   | ({ readonly t: 'integer' | 'number' } & Bounds)
-  | { readonly t: 'boolean' | 'int-or-string' | 'any' }
+  | { readonly t: 'boolean' | 'any' }
+  /** `pattern`, from a CRD, is what the string form must match (a quantity's: QUANTITY_PATTERN). */
+  | { readonly t: 'int-or-string'; readonly pattern?: string }
   | ({ readonly t: 'array'; readonly items: Shape } & Bounds)
   | ({ readonly t: 'map'; readonly values: Shape } & Bounds)
   | ({
@@ -34,6 +36,16 @@ export interface SchemaSet {
   /** Named shapes that `ref` shapes point at. */
   readonly types: Readonly<Record<string, Shape>>;
 }
+
+/**
+ * The pattern controller-gen writes for a `resource.Quantity` field of a CRD (`100m`, `0.5`, `1`,
+ * `128Mi`), beside `anyOf: [integer, string]` and `x-kubernetes-int-or-string`.
+ */
+export const QUANTITY_PATTERN =
+  '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
+
+/** What the schema rule says of a value that is no quantity, for built-in kinds and custom resources alike. */
+export const NOT_A_QUANTITY = 'is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)';
 
 const compiled = new Map<string, RegExp>();
 
@@ -73,8 +85,20 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-function join(path: string, key: string): string {
+/**
+ * A field below `path` in the one notation findings use: `spec.replicas` for a key that is a plain
+ * name, `data["key-0"]` or `metadata.annotations["sidecar.istio.io/inject"]` for any other.
+ */
+export function fieldJoin(path: string, key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * A record's own entry: a key of a manifest (`constructor`, `__proto__`, `toString`) is a plain key,
+ * never one of Object.prototype's, in the schemas as in the object.
+ */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** Every way `value` departs from `shape`. `status` is skipped at the top: it is the cluster's to write. */
@@ -82,7 +106,7 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
   const problems: ShapeProblem[] = [];
   const walk = (v: unknown, s: Shape, p: string): void => {
     if (s.t === 'ref') {
-      const target = set.types[s.ref];
+      const target = own(set.types, s.ref);
       if (target) walk(v, target, p);
       return;
     }
@@ -122,14 +146,24 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
       case 'boolean':
         if (actual !== 'boolean') problems.push({ field: p, message: `must be true or false, not ${actual} ${JSON.stringify(v)}` });
         return;
-      case 'int-or-string':
-        if (actual !== 'string' && !Number.isInteger(v))
+      case 'int-or-string': {
+        const quantity = s.pattern === QUANTITY_PATTERN;
+        if (actual === 'string' && s.pattern && !patternRegExp(s.pattern).test(v as string)) {
           problems.push({
             field: p,
-            message: `must be an integer or a string, not ${actual}`,
+            message: quantity ? `${JSON.stringify(v)} ${NOT_A_QUANTITY}` : `must match ${s.pattern}, not ${JSON.stringify(v)}`,
+          });
+        } else if (actual !== 'string' && !Number.isInteger(v)) {
+          // A CRD's quantity is anyOf an integer and a string: the API server refuses `0.5`, takes "0.5".
+          const hint = quantity && actual === 'number' ? `: a custom resource takes this quantity as "${String(v)}" or an integer` : '';
+          problems.push({
+            field: p,
+            message: `must be an integer or a string, not ${actual}${hint}`,
             ...(actual === 'number' ? { fractional: true } : {}),
           });
+        }
         return;
+      }
       case 'array':
         if (actual !== 'array') problems.push({ field: p, message: `must be a list, not ${actual}` });
         else {
@@ -141,7 +175,7 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
         if (actual !== 'object') problems.push({ field: p, message: `must be a map, not ${actual}` });
         else {
           bounded(Object.keys(v as object).length, ['entry', 'entries']);
-          for (const [k, item] of Object.entries(v as object)) walk(item, s.values, join(p, k));
+          for (const [k, item] of Object.entries(v as object)) walk(item, s.values, fieldJoin(p, k));
         }
         return;
       case 'object': {
@@ -152,16 +186,16 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
         const object = v as Record<string, unknown>;
         bounded(Object.keys(object).length, ['entry', 'entries']);
         for (const name of s.required ?? []) {
-          if (object[name] === undefined) problems.push({ field: join(p, name), message: 'is required' });
+          if (own(object, name) === undefined) problems.push({ field: fieldJoin(p, name), message: 'is required' });
         }
         for (const [k, item] of Object.entries(object)) {
           if (p === '' && k === 'status') continue;
-          const propShape = s.props[k];
-          if (propShape) walk(item, propShape, join(p, k));
+          const propShape = own(s.props, k);
+          if (propShape) walk(item, propShape, fieldJoin(p, k));
           else if (!s.open) {
             const known = Object.keys(s.props);
             const near = known.find((name) => name.toLowerCase() === k.toLowerCase());
-            problems.push({ field: join(p, k), message: near ? `unknown field (did you mean "${near}"?)` : 'unknown field' });
+            problems.push({ field: fieldJoin(p, k), message: near ? `unknown field (did you mean "${near}"?)` : 'unknown field' });
           }
         }
         return;

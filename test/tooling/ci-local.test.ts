@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { evaluateIf, formatSummary, parseEnvFile, parsePathFile, passedOn, planJob, substitute } from '../../tooling/ci-local';
+import { evaluateIf, formatSummary, parseEnvFile, parsePathFile, passedOn, planJob, skipSteps, substitute } from '../../tooling/ci-local';
 import { runBuilt, ROOT } from '../support/cli';
 
 const GATE = readFileSync(join(ROOT, '.github', 'workflows', 'gate.yml'), 'utf8');
@@ -16,6 +16,7 @@ describe('the plan of the real gate job', () => {
     name?: string;
     run?: string;
     uses?: string;
+    if?: string;
     env?: Record<string, string>;
   }
   const jobs = (parse(GATE) as { jobs: Record<string, { steps: Step[] }> }).jobs;
@@ -33,6 +34,9 @@ describe('the plan of the real gate job', () => {
       const planned = plan.steps[index];
       if (step.uses !== undefined) {
         expect(planned).toEqual({ kind: 'skip', name: step.name ?? step.uses.split('@')[0], reason: `uses ${step.uses}` });
+      } else if (step.if !== undefined) {
+        // Only the publish step has a condition; it is false at the inputs' defaults.
+        expect(planned).toEqual({ kind: 'skip', name: step.name, reason: `if: ${step.if} is false` });
       } else {
         expect(planned).toMatchObject({
           kind: 'run',
@@ -47,6 +51,31 @@ describe('the plan of the real gate job', () => {
     const run = plan.steps.filter((s) => s.kind === 'run');
     expect(run.map((s) => s.name)).toEqual(expect.arrayContaining(['npm ci', 'npm test', 'npm run synth -- --env all']));
     expect(run.find((s) => s.name === 'npm test')).toMatchObject({ env: { TITANIUM_STRICT: '1' } });
+  });
+
+  test('never publishes: the publish step is false at the defaults, and needs github.ref, unknown here, even with publish: true', () => {
+    const publish = (planned: ReturnType<typeof planJob>) => planned.steps.filter((s) => s.name.toLowerCase().includes('publish'));
+    expect(publish(plan)).toEqual([expect.objectContaining({ kind: 'skip', reason: expect.stringMatching(/ is false$/) })]);
+    const withPublish = planJob(GATE, { ...KNOWN, 'inputs.publish': 'true' });
+    expect(publish(withPublish)).toEqual([
+      expect.objectContaining({ kind: 'skip', reason: expect.stringMatching(/cannot be evaluated locally$/) }),
+    ]);
+    expect(withPublish.steps.filter((s) => s.kind === 'run').map((s) => s.name)).toEqual(
+      plan.steps.filter((s) => s.kind === 'run').map((s) => s.name),
+    );
+  });
+
+  test('--skip lists a run step as skipped; a name that is no step is refused, naming the steps', () => {
+    const skipped = skipSteps(plan, ['npm test']);
+    expect(skipped.steps.find((s) => s.name === 'npm test')).toEqual({
+      kind: 'skip',
+      name: 'npm test',
+      reason: '--skip',
+    });
+    expect(skipped.steps.filter((s) => s.kind === 'run')).toHaveLength(plan.steps.filter((s) => s.kind === 'run').length - 1);
+    expect(() => skipSteps(plan, ['npm run nope'])).toThrow(
+      /^--skip "npm run nope": no such step in job "verify" \(steps: "actions\/checkout", .*"npm test"/,
+    );
   });
 
   test('the other job is planned on request; an unknown one is refused', () => {
@@ -87,7 +116,7 @@ describe('expressions', () => {
   });
 
   test('if: the status functions, given that every earlier step succeeded', () => {
-    expect([undefined, true, 'success()', '${{ always() }}', '${{ !cancelled() }}', '!failure()'].map(evaluateIf)).toEqual([
+    expect([undefined, true, 'success()', '${{ always() }}', '${{ !cancelled() }}', '!failure()'].map((c) => evaluateIf(c))).toEqual([
       true,
       true,
       true,
@@ -95,8 +124,27 @@ describe('expressions', () => {
       true,
       true,
     ]);
-    expect([false, 'failure()', '${{ cancelled() }}', '!success()'].map(evaluateIf)).toEqual([false, false, false, false]);
+    expect([false, 'failure()', '${{ cancelled() }}', '!success()'].map((c) => evaluateIf(c))).toEqual([false, false, false, false]);
     expect(evaluateIf("${{ github.ref == 'refs/heads/main' }}")).toBeUndefined();
+  });
+
+  test('if: && chains of known values and comparisons; false as soon as one part is, unknown otherwise', () => {
+    const condition = "${{ success() && inputs.publish && inputs.ref == '' && github.ref == 'refs/heads/main' }}";
+    const main = { 'inputs.publish': 'true', 'inputs.ref': '', 'github.ref': 'refs/heads/main' };
+    expect(evaluateIf(condition, main)).toBe(true);
+    expect(evaluateIf(condition, { ...main, 'inputs.publish': 'false' })).toBe(false);
+    expect(evaluateIf(condition, { ...main, 'inputs.ref': 'v1' })).toBe(false);
+    expect(evaluateIf(condition, { ...main, 'github.ref': 'refs/pull/7/merge' })).toBe(false);
+    // one false part decides, whatever the unknown ones
+    expect(evaluateIf(condition, { 'inputs.publish': 'false' })).toBe(false);
+    expect(evaluateIf(condition, { 'inputs.publish': 'true' })).toBeUndefined();
+    expect(evaluateIf("inputs.ref != 'x' && !cancelled()", { 'inputs.ref': '' })).toBe(true);
+    expect(evaluateIf("github.ref == 'REFS/heads/main'", main)).toBe(true);
+    // what it does not evaluate
+    expect(evaluateIf("inputs.publish || github.ref == 'refs/heads/main'", main)).toBeUndefined();
+    expect(evaluateIf('(inputs.publish)', main)).toBeUndefined();
+    expect(evaluateIf("contains(github.ref, 'main')", main)).toBeUndefined();
+    expect(evaluateIf("github.ref == 'a && b'", main)).toBeUndefined();
   });
 
   test('steps that need more are skipped with the reason; workflow_call defaults fill inputs', () => {
@@ -239,6 +287,14 @@ describe('a run on a repository of its own', () => {
     expect(out).toMatch(/^total +\d+\.\d s {2}4 ok, 0 failed, 2 skipped$/m);
     const clone = /clone at (\S+)/.exec(out)![1];
     expect(existsSync(clone)).toBe(false);
+  }, 30_000);
+
+  test('--skip lists the named step as skipped instead of running it', () => {
+    const repo = repository(['- run: echo one', '- name: needs the network', '  run: "false"', '- run: echo three']);
+    const run = ciLocal(repo, ['--skip', 'needs the network']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^skipped {11}needs the network {2}\(--skip\)$/m);
+    expect(run.stdout).toMatch(/^total +\d+\.\d s {2}2 ok, 0 failed, 1 skipped$/m);
   }, 30_000);
 
   test('stops at the first failing step with exit 1, naming it; pipefail holds; --keep keeps the clone', () => {

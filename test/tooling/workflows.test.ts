@@ -7,15 +7,20 @@ import { actionlint } from '../support/actionlint';
 import { ROOT } from '../support/cli';
 import { environments } from '../../config';
 import { controlPlaneModule, pinnedRelease } from '../../tooling/cluster/control-plane';
+import { evaluateIf } from '../../tooling/ci-local';
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
+  if?: string;
   env?: Record<string, string>;
   with?: Record<string, string>;
+  'continue-on-error'?: boolean;
 }
 interface Job {
   uses?: string;
+  if?: string;
   needs?: string | string[];
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
@@ -58,15 +63,59 @@ test.each(files)('%s pins every action to a commit, with its version in a commen
   for (const line of lines) expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
 });
 
-test.each(files)('%s grants nothing by default and each job only what it needs', (file) => {
+const GATE = './.github/workflows/gate.yml';
+/** Every job, in any workflow, that calls the gate, with its file. */
+const gateCalls = () =>
+  files.flatMap((file) =>
+    Object.entries(workflow(file).jobs)
+      .filter(([, job]) => job.uses === GATE)
+      .map(([name, job]) => ({ file, name, job })),
+  );
+const writesOf = (permissions: Record<string, string> = {}) =>
+  Object.entries(permissions)
+    .filter(([, level]) => level === 'write')
+    .map(([scope]) => scope);
+
+test.each(files.filter((f) => f !== 'gate.yml'))('%s grants nothing by default and each job only what it needs', (file) => {
   const wf = workflow(file);
   expect(wf.permissions).toEqual({});
   for (const [name, job] of Object.entries(wf.jobs)) {
     expect([name, job.permissions]).toEqual([name, expect.any(Object)]);
-    const writes = Object.entries(job.permissions!)
-      .filter(([, level]) => level === 'write')
-      .map(([scope]) => scope);
-    for (const scope of writes) expect(['contents', 'security-events', 'actions']).toContain(scope);
+    for (const scope of writesOf(job.permissions)) expect(['contents', 'security-events', 'actions']).toContain(scope);
+  }
+});
+
+// GitHub: a called workflow gets at most the calling job's permissions ("can be only downgraded (not
+// elevated)"), a nested job asking for more fails the whole run at start, and a calling job without
+// permissions hands over the repository's default.
+test('gate.yml: only ever called; verify takes exactly what its caller grants, every other job asks for less', () => {
+  const wf = workflow('gate.yml');
+  expect(Object.keys(wf.on)).toEqual(['workflow_call']);
+  // Workflow-level permissions would cap verify too; it must see the caller's grant.
+  expect(wf.permissions).toBeUndefined();
+  const { verify, ...others } = wf.jobs;
+  expect(verify.permissions).toBeUndefined();
+  expect(Object.keys(others).length).toBeGreaterThan(0);
+  for (const [name, job] of Object.entries(others)) expect([name, job.permissions]).toEqual([name, { contents: 'read' }]);
+  // Every caller grants explicitly, never the repository default; only deliver can write contents.
+  const calls = gateCalls();
+  expect(calls.map((c) => c.file).sort()).toEqual(['deliver.yml', 'pull-request.yml']);
+  for (const { file, job } of calls) {
+    expect([file, job.permissions]).toEqual([
+      file,
+      expect.objectContaining({ contents: expect.any(String), 'security-events': 'write', actions: 'read' }),
+    ]);
+    expect([file, job.permissions!.contents]).toEqual([file, file === 'deliver.yml' ? 'write' : 'read']);
+  }
+});
+
+test('every input a caller passes to the gate is one the gate declares, of its type', () => {
+  const gate = workflow('gate.yml') as Workflow & { on: { workflow_call: { inputs: Record<string, { type: string }> } } };
+  const inputs = gate.on.workflow_call.inputs;
+  for (const { file, job } of gateCalls()) {
+    for (const [name, value] of Object.entries(job.with ?? {})) {
+      expect([file, name, inputs[name]?.type]).toEqual([file, name, typeof value]);
+    }
   }
 });
 
@@ -83,14 +132,79 @@ test.each(files)('%s stays thin: steps run npm scripts that exist, and untrusted
   }
 });
 
-test('pull requests run the gate and publish nothing', () => {
+/** The verify job's publish step and its index; the one step, in any job of the gate, that publishes. */
+function publishStep() {
+  const jobs = workflow('gate.yml').jobs;
+  const publishing = Object.entries(jobs).flatMap(([name, job]) =>
+    (job.steps ?? []).filter((s) => s.run?.includes('publish:deploy')).map((step) => ({ name, step })),
+  );
+  expect(publishing.map((p) => p.name)).toEqual(['verify']);
+  const verify = jobs.verify.steps!;
+  return { verify, step: publishing[0].step, index: verify.indexOf(publishing[0].step) };
+}
+
+/** The gate's inputs as a caller sets them: its `with:` over the defaults, as ci:local spells them. */
+function inputsOf(file: string): Record<string, string> {
+  const gate = workflow('gate.yml') as Workflow & { on: { workflow_call: { inputs: Record<string, { default: unknown }> } } };
+  const passed = gateCalls().find((c) => c.file === file)!.job.with ?? {};
+  return Object.fromEntries(
+    Object.entries(gate.on.workflow_call.inputs).map(([name, input]) => [`inputs.${name}`, String(passed[name] ?? input.default)]),
+  );
+}
+
+test('pull requests run the gate with read-only contents, and cannot publish', () => {
   const wf = workflow('pull-request.yml');
   expect(Object.keys(wf.on)).toEqual(['pull_request']);
-  expect(Object.values(wf.jobs).map((j) => j.uses)).toEqual(['./.github/workflows/gate.yml']);
-  for (const file of ['pull-request.yml', 'gate.yml']) {
-    expect(text(file)).not.toContain('publish:deploy');
-    expect(text(file)).not.toContain('contents: write');
+  expect(Object.values(wf.jobs).map((j) => j.uses)).toEqual([GATE]);
+  expect(text('pull-request.yml')).not.toContain('contents: write');
+  expect(wf.jobs.gate.with).not.toHaveProperty('publish');
+  expect(text('pull-request.yml')).not.toContain('publish:deploy');
+  // The publish step's condition is false for a pull request whatever it passed: its ref is
+  // refs/pull/<n>/merge. So is the checkout's persist-credentials: no token on disk.
+  const { step, verify } = publishStep();
+  const checkout = verify.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+  for (const publish of ['false', 'true']) {
+    const context = { ...inputsOf('pull-request.yml'), 'inputs.publish': publish, 'github.ref': 'refs/pull/7/merge' };
+    expect(evaluateIf(step.if, context)).toBe(false);
+    expect(evaluateIf(checkout.with!['persist-credentials'], context)).toBe(false);
   }
+  expect(inputsOf('pull-request.yml')['inputs.publish']).toBe('false');
+});
+
+test('the publish step: in the verify job only, last, after every check, only for main and the commit that triggered the run', () => {
+  const { verify, step, index } = publishStep();
+  expect(step.run).toBe('npm run publish:deploy -- --branch deploy --env all');
+  expect(index).toBe(verify.length - 1);
+  // After every check: each one is an earlier step, and none of them may fail without failing the job.
+  const checks = [
+    (s: Step) => s.run === 'npm run lint',
+    (s: Step) => s.run === 'npm test',
+    (s: Step) => s.run === 'npm run synth -- --env all',
+    (s: Step) => s.uses?.startsWith('aquasecurity/trivy-action@') === true,
+    (s: Step) => s.run === 'npm run scan:images',
+  ];
+  for (const check of checks) {
+    const at = verify.findIndex(check);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(at).toBeLessThan(index);
+  }
+  expect(verify.slice(0, index).filter((s) => s['continue-on-error'] !== undefined)).toEqual([]);
+  // success() explicitly: only when every earlier step passed.
+  expect(step.if).toBe("${{ success() && inputs.publish && inputs.ref == '' && github.ref == 'refs/heads/main' }}");
+  const main = { ...inputsOf('deliver.yml'), 'github.ref': 'refs/heads/main' };
+  expect(evaluateIf(step.if, main)).toBe(true);
+  expect(evaluateIf(step.if, { ...main, 'github.ref': 'refs/heads/feature' })).toBe(false);
+  expect(evaluateIf(step.if, { ...main, 'inputs.ref': 'some-other-commit' })).toBe(false);
+  // The token is on disk exactly when this step will run; full history for publish's comparison.
+  const checkout = verify.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+  expect(checkout.with!['persist-credentials']).toBe(step.if!.replace('success() && ', ''));
+  expect(checkout.with!['fetch-depth']).toBe(0);
+  // Every other checkout of the gate keeps no token.
+  const others = Object.entries(workflow('gate.yml').jobs)
+    .filter(([name]) => name !== 'verify')
+    .flatMap(([, job]) => (job.steps ?? []).filter((s) => s.uses?.startsWith('actions/checkout@')));
+  expect(others.length).toBeGreaterThan(0);
+  for (const other of others) expect(other.with!['persist-credentials']).toBe(false);
 });
 
 test('the gate tests, renders every environment, scans config (SARIF) and images, and summarises the diff', () => {
@@ -110,22 +224,24 @@ test('pull requests also run the whole-command tests in a job of their own; deli
   expect(e2e.if).toBe('${{ inputs.e2e }}');
   expect(e2e.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm run test:e2e']);
   expect(workflow('pull-request.yml').jobs.gate.with).toEqual({ e2e: true, cluster: true });
-  expect(workflow('deliver.yml').jobs.gate.with).toBeUndefined();
+  expect(workflow('deliver.yml').jobs.gate.with).toEqual({ publish: true });
 });
 
-test('delivery: push to main or by hand; the gate, then publish of main only, one run at a time in order', () => {
+test('delivery: push to main or by hand; one job, the gate, which publishes; one run at a time in order, never cancelled', () => {
   const wf = workflow('deliver.yml') as Workflow & { concurrency: unknown };
   expect(wf.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: null });
+  // A waiting run is replaced only by a newer one; a running one (and its publish) is never cancelled.
   expect(wf.concurrency).toEqual({ group: 'publish-deploy', 'cancel-in-progress': false });
-  const { publish, gate } = wf.jobs as Record<string, Job & { if?: string }>;
-  expect(gate.uses).toBe('./.github/workflows/gate.yml');
-  expect(publish.needs).toBe('gate');
-  expect(publish.if).toBe("github.ref == 'refs/heads/main'");
-  expect(publish.steps!.map((s) => s.run).filter(Boolean)).toEqual([
-    'npm ci',
-    'npm run synth -- --env all',
-    'npm run publish:deploy -- --branch deploy --env all',
-  ]);
+  // No job after the gate: no second runner, checkout, npm ci and synth before publishing.
+  expect(Object.keys(wf.jobs)).toEqual(['gate']);
+  expect(wf.jobs.gate).toEqual({
+    uses: GATE,
+    with: { publish: true },
+    permissions: { contents: 'write', 'security-events': 'write', actions: 'read' },
+  });
+  // The called workflow has no concurrency group of its own, so it cannot wait on or cancel its caller.
+  expect(text('gate.yml')).not.toMatch(/^\s*concurrency:/m);
+  for (const job of Object.values(workflow('gate.yml').jobs)) expect(job.concurrency).toBeUndefined();
 });
 
 test('an image-updated dispatch pins the tag through env (never interpolated into a command), then starts delivery', () => {

@@ -9,7 +9,13 @@ import { validateManifests, type ValidationContext } from '../../validation';
 import type { Finding } from '../../validation/finding';
 import type { Manifest } from '../../validation/manifest';
 import { labelSelectorMatches, selects } from '../../validation/model';
+import { typoOf } from '../../validation/service-rules';
+import { repositoryOf } from '../../validation/argocd-rules';
+import { promqlErrors } from '../../validation/monitoring-rules';
 import { readManifests } from '../../validation/read-manifests';
+import { checkSchemas, schemas, type GeneratedSchemas } from '../../validation/schema';
+import { QUANTITY_PATTERN } from '../../validation/shape';
+import { crdShapes, type Crd } from '../../tooling/schema-generation/crd-shapes';
 
 const FIXTURES = join(__dirname, '..', 'support', 'fixtures', 'validate');
 const project: ValidationContext = { externalSecrets: [], defaultNamespace: 'default', metricLabels: observability.serviceMetricLabels };
@@ -224,8 +230,204 @@ describe('quantities', () => {
   });
 });
 
+describe('int-or-string fields of custom resources (x-kubernetes-int-or-string)', () => {
+  test('a pinned CRD: the pattern of the string form, and no fractional number', () => {
+    // The rules after schema do not read the refused 8080.5 either: it is reported once.
+    expect(fixture('crd-int-or-string.yaml', foreign, ['scrape']).filter((f) => !f.startsWith('note '))).toEqual([]);
+    expect(fixture('crd-int-or-string.yaml', foreign, ['schema'])).toEqual([
+      'error schema PodMonitor/monitoring/payments spec.nativeHistogramMinBucketFactor: must be an integer or a string, not number: a custom resource takes this quantity as "1.5" or an integer',
+      'error schema ServiceMonitor/monitoring/orders spec.endpoints[0].targetPort: must be an integer or a string, not number',
+      'error schema ServiceMonitor/monitoring/orders spec.nativeHistogramMinBucketFactor: "lots" is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)',
+    ]);
+  });
+
+  // A CRD of our own with the fields controller-gen writes for resource.Quantity and IntOrString.
+  const quantity = { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: QUANTITY_PATTERN, 'x-kubernetes-int-or-string': true };
+  const crd: Crd = {
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Cache' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  properties: {
+                    resources: {
+                      type: 'object',
+                      properties: {
+                        requests: { type: 'object', additionalProperties: quantity },
+                        limits: { type: 'object', additionalProperties: quantity },
+                      },
+                    },
+                    port: { 'x-kubernetes-int-or-string': true },
+                  },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+  const generated = crdShapes([crd]);
+  const set: GeneratedSchemas = {
+    kinds: generated.kinds,
+    types: { ...schemas().types, ...generated.types },
+    crds: generated.crds,
+    unpinned: {},
+  };
+  const cache = (spec: Record<string, unknown>): Manifest => ({
+    file: 'cache.yaml',
+    object: { apiVersion: 'example.com/v1', kind: 'Cache', metadata: { name: 'sessions', namespace: 'shop' }, spec },
+  });
+  const check = (spec: Record<string, unknown>) => checkSchemas([cache(spec)], set).map((f) => `${f.field}: ${f.message}`);
+
+  test('quantities: `lots` is none, "0.5", 500m and 2 are; a fractional number is refused, as the API server refuses it', () => {
+    expect(check({ resources: { requests: { cpu: '0.5', memory: '128Mi' }, limits: { cpu: 2, memory: '1Gi' } } })).toEqual([]);
+    expect(check({ resources: { requests: { cpu: 'lots', memory: '500m' }, limits: { cpu: 0.5, memory: '1 gig' } } })).toEqual([
+      'spec.resources.requests.cpu: "lots" is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)',
+      'spec.resources.limits.cpu: must be an integer or a string, not number: a custom resource takes this quantity as "0.5" or an integer',
+      'spec.resources.limits.memory: "1 gig" is not a Kubernetes quantity (e.g. 100m, 0.5, 1, 128Mi)',
+    ]);
+  });
+
+  test('an int-or-string without a pattern takes any string and any integer, not a fraction nor another type', () => {
+    expect(check({ port: 'http' })).toEqual([]);
+    expect(check({ port: 8080 })).toEqual([]);
+    expect(check({ port: 80.5 })).toEqual(['spec.port: must be an integer or a string, not number']);
+    expect(check({ port: true })).toEqual(['spec.port: must be an integer or a string, not boolean']);
+  });
+});
+
 test('no finding on any fixture names a port, label or value "undefined"', () => {
   for (const name of readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'))) {
     for (const f of validateManifests(manifestsOf(name), project)) expect(`${name}: ${f.message}`).not.toMatch(/undefined/);
   }
+});
+
+describe('references to objects the files do not hold (reference, secret-ref)', () => {
+  const assumed = 'not among these files; assumed to exist on the cluster (made by a Helm chart, an operator or by hand), not judged';
+  const references = ['reference', 'secret-ref'];
+
+  test('in foreign YAML: one note per namespace and kind, an error only for a name a typo away from one the files hold', () => {
+    expect(fixture('references-made-elsewhere.yaml', foreign, references)).toEqual([
+      'error reference Deployment/shop/storefront spec.template.spec.containers[0].env[1].valueFrom.configMapKeyRef.name: ConfigMap "storefront-setings" in namespace "shop" is not among these files, but ConfigMap "storefront-settings", a typo away, is',
+      'error secret-ref Deployment/shop/storefront spec.template.spec.containers[0].env[3].valueFrom.secretKeyRef: Secret "payment-key" in namespace "shop" is not among these files, but these files hold Secret "payment-keys", a typo away',
+      `note reference CronJob/batch/nightly-report spec.jobTemplate.spec.template.spec.volumes[0].configMap.name: ConfigMap "istio-ca-root-cert" in namespace "batch" is ${assumed}`,
+      `note reference Deployment/shop/storefront spec.template.spec.serviceAccountName: ServiceAccount "storefront" in namespace "shop" is ${assumed}`,
+      `note reference Deployment/shop/storefront spec.template.spec.volumes[0].configMap.name: ConfigMaps "nginx-conf", "storefront-env" in namespace "shop" are ${assumed} (3 references)`,
+      `note secret-ref CronJob/batch/nightly-report spec.jobTemplate.spec.template.spec.containers[0].envFrom[0].secretRef: Secret "warehouse-db" in namespace "batch" is ${assumed}; --external-secret batch/warehouse-db states it`,
+      `note secret-ref Deployment/shop/storefront spec.template.spec.containers[0].env[2].valueFrom.secretKeyRef: Secret "stripe-api" in namespace "shop" is ${assumed} (2 references); --external-secret shop/stripe-api states it`,
+    ]);
+  });
+
+  test('in our own render every missing one is an error, a typo named', () => {
+    const errors = fixture('references-made-elsewhere.yaml', project, references);
+    expect(errors.every((f) => f.startsWith('error '))).toBe(true);
+    expect(errors.filter((f) => f.includes('a typo away'))).toEqual([
+      'error reference Deployment/shop/storefront spec.template.spec.containers[0].env[1].valueFrom.configMapKeyRef.name: ConfigMap "storefront-setings" does not exist in namespace shop, but ConfigMap "storefront-settings", a typo away, does',
+      'error secret-ref Deployment/shop/storefront spec.template.spec.containers[0].env[3].valueFrom.secretKeyRef: Secret "payment-key" in namespace "shop" is not declared in config/secrets.ts (externalSecrets), but these files hold Secret "payment-keys", a typo away',
+    ]);
+  });
+
+  test('a stated Secret, and the targets once among the files, leave only the typos', () => {
+    const manifests = manifestsOf('references-made-elsewhere.yaml');
+    const stated = { ...foreign, statedSecrets: ['shop/stripe-api', 'batch/warehouse-db'] };
+    expect(findings(manifests, stated, ['secret-ref']).map((f) => f.split(':')[0])).toEqual([
+      'error secret-ref Deployment/shop/storefront spec.template.spec.containers[0].env[3].valueFrom.secretKeyRef',
+    ]);
+    const made = (kind: string, namespace: string, name: string): Manifest => ({
+      file: 'made.yaml',
+      object: { apiVersion: 'v1', kind, metadata: { name, namespace } },
+    });
+    const complete = [
+      ...manifests,
+      made('ServiceAccount', 'shop', 'storefront'),
+      made('ConfigMap', 'shop', 'nginx-conf'),
+      made('ConfigMap', 'shop', 'storefront-env'),
+      made('ConfigMap', 'batch', 'istio-ca-root-cert'),
+    ];
+    expect(findings(complete, foreign, ['reference']).map((f) => f.split(':')[0])).toEqual([
+      'error reference Deployment/shop/storefront spec.template.spec.containers[0].env[1].valueFrom.configMapKeyRef.name',
+    ]);
+  });
+
+  test('names only digits apart, or more than two edits apart, are no typo', () => {
+    expect(typoOf('redis-0', ['redis-1'])).toBeUndefined();
+    expect(typoOf('api-config', ['web-config'])).toBeUndefined();
+    expect(typoOf('db', ['dc'])).toBeUndefined();
+    expect(typoOf('settngs', ['config', 'setting', 'settings'])).toBe('settings');
+    expect(typoOf('storefront-env', [])).toBeUndefined();
+  });
+});
+
+describe('argocd-path: folders of the repository validated, and of others', () => {
+  const APP_OF_APPS = join(__dirname, '..', 'support', 'fixtures', 'foreign', 'app-of-apps');
+  const read = readManifests([APP_OF_APPS]);
+  // What the command passes besides the manifests: the chart's and the kustomization's folders the reader skipped.
+  const inputFolders = read.problems.filter((p) => p.rule === 'source-tree').map((p) => p.file!);
+  const paths = (context: ValidationContext) =>
+    findings(read.manifests, { ...context, inputFolders }, ['argocd-path']).map((f) => f.replace(APP_OF_APPS, '<fixture>'));
+
+  test('in foreign YAML, an error only for a repository the files show to be the one given; a chart and a kustomization are folders', () => {
+    expect(inputFolders.map((f) => f.replace(`${APP_OF_APPS}/`, ''))).toEqual(['prod/cache', 'prod/shop']);
+    expect(paths(foreign)).toEqual([
+      'error argocd-path Application/argocd/api spec.source.path: prod/apii is no folder among these files, which hold the folders other Applications read from https://github.com/acme/gitops.git: the Application would sync nothing and prune what it had',
+      'error argocd-path Application/argocd/redis spec.sources[2].path: prod/redis-extras is no folder among these files, which hold the folders other Applications read from https://github.com/acme/gitops.git: the Application would sync nothing and prune what it had',
+      'note argocd-path Application/argocd/guestbook spec.source.path: prod/guestbook is no folder among these files, and nothing here shows that https://github.com/argoproj/argocd-example-apps.git is the repository validated (no Application of it reads a folder that is among them): assumed to be a folder of another repository, not judged',
+    ]);
+  });
+
+  test("in this project's render every Application reads its own deploy branch: a missing folder is an error", () => {
+    expect(paths(project).map((f) => f.split(':')[0])).toEqual([
+      'error argocd-path Application/argocd/api spec.source.path',
+      'error argocd-path Application/argocd/guestbook spec.source.path',
+      'error argocd-path Application/argocd/redis spec.sources[2].path',
+    ]);
+  });
+
+  test('without the folders of the chart and the kustomization, they would be missing too', () => {
+    const withoutFolders = findings(read.manifests, foreign, ['argocd-path']).map((f) => f.split(':')[0]);
+    expect(withoutFolders).toContain('error argocd-path Application/argocd/shop spec.source.path');
+    expect(withoutFolders).toContain('error argocd-path Application/argocd/cache spec.source.path');
+  });
+
+  test.each([
+    ['https://github.com/acme/gitops.git', 'github.com/acme/gitops'],
+    ['https://github.com/Acme/gitops/', 'github.com/acme/gitops'],
+    ['git@github.com:acme/gitops.git', 'github.com/acme/gitops'],
+    ['ssh://git@github.com/acme/gitops', 'github.com/acme/gitops'],
+    ['ssh://git@gitlab.example.com:2222/acme/gitops.git', 'gitlab.example.com:2222/acme/gitops'],
+  ])('%s is the repository %s', (url, repository) => {
+    expect(repositoryOf(url)).toBe(repository);
+  });
+});
+
+describe('promql on metric names of the object prototype', () => {
+  test('they parse and are judged like any other; the rule keeps its other findings', () => {
+    const classes = Object.values(observability.serviceMetricLabels.http_requests_total)[0].join(', ');
+    const unfinished = 'error promql PrometheusRule/monitoring/odd-names spec.groups[0].rules[3].expr: does not parse (at offset 28)';
+    expect(fixture('promql-prototype-names.yaml')).toEqual([
+      unfinished,
+      `warning promql PrometheusRule/monitoring/odd-names spec.groups[0].rules[4].expr: http_requests_total's status holds only ${classes}: status="500" never matches`,
+    ]);
+    expect(fixture('promql-prototype-names.yaml', foreign)).toEqual([unfinished]);
+    expect(promqlErrors('rate(constructor[5m]) + sum(__proto__)')).toEqual([]);
+  });
+});
+
+test("in foreign mode no finding on any fixture names this project's files, history or the old platform", () => {
+  const named = readdirSync(FIXTURES).flatMap((name) =>
+    validateManifests(readManifests([join(FIXTURES, name)]).manifests, foreign)
+      .map((f) => `${name}: ${f.message}`)
+      .filter((message) => /config\/|dist\/|old platform|this platform|deploy branch/i.test(message)),
+  );
+  expect(named).toEqual([]);
 });

@@ -191,9 +191,9 @@ test('an unknown kind is a warning, not silently accepted', () => {
   expect(findings).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('no schema known') })]);
 });
 
-test('field paths read like kubectl explain', () => {
+test('field paths read like kubectl explain; a key that is no plain name is quoted, as the structural layer writes it', () => {
   expect(fieldPath('/spec/template/spec/containers/0/image')).toBe('spec.template.spec.containers[0].image');
-  expect(fieldPath('/metadata/annotations/sidecar.istio.io~1proxyCPU')).toBe('metadata.annotations.sidecar.istio.io/proxyCPU');
+  expect(fieldPath('/metadata/annotations/sidecar.istio.io~1proxyCPU')).toBe('metadata.annotations["sidecar.istio.io/proxyCPU"]');
 });
 
 describe('every served version of a pinned CRD', () => {

@@ -1,6 +1,6 @@
 // Structural shapes from CustomResourceDefinitions' openAPIV3Schema: the fields, types, enums,
 // patterns, bounds (lengths, values, item and entry counts) and required fields Kubernetes itself
-// checks (and the unknown fields it would silently drop). Not carried: oneOf/anyOf, formats and
+// checks (and the unknown fields it would silently drop), an int-or-string's pattern too. Not carried: oneOf/anyOf, formats and
 // x-kubernetes-validations (CEL rules), which only the API server evaluates.
 import type { CrdVersions } from '../../validation/schema';
 import type { Bounds, Shape } from '../../validation/shape';
@@ -47,7 +47,8 @@ function bounds(min: number | undefined, max: number | undefined): Bounds {
 
 export function shapeOfSchema(schema: JsonSchema | undefined): Shape {
   if (!schema) return { t: 'any' };
-  if (schema['x-kubernetes-int-or-string']) return { t: 'int-or-string' };
+  // The pattern (a quantity's, mostly) applies to the string form only, as in the API server.
+  if (schema['x-kubernetes-int-or-string']) return { t: 'int-or-string', ...(schema.pattern ? { pattern: schema.pattern } : {}) };
   switch (schema.type) {
     case 'string':
       return {
