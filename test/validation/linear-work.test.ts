@@ -5,23 +5,20 @@
 // times as much at ten times the size and fails here.
 import { validateManifests, type ValidationContext } from '../../validation';
 import type { Finding } from '../../validation/finding';
-import { WorkCounter } from '../../validation/model';
+import { WorkCounter, type ValidationMode } from '../../validation/model';
 import { SCALE_NAMESPACE, SCALE_SECRETS, scaleManifests } from '../support/scale-manifests';
 
-const SMALL = 20;
+const SMALL = 12;
 const GROWTH = 10;
 /** Linear work grows by GROWTH, plus a little for what does not scale with the objects; quadratic work by GROWTH². */
 const ALLOWED = 12;
 
-function validated(services: number): { findings: Finding[]; reads: ReadonlyMap<string, number> } {
+function validated(services: number, mode: ValidationMode): { findings: Finding[]; reads: ReadonlyMap<string, number> } {
   const work = new WorkCounter();
-  const context: ValidationContext = { externalSecrets: SCALE_SECRETS, defaultNamespace: SCALE_NAMESPACE, work };
+  const context: ValidationContext = { mode, externalSecrets: SCALE_SECRETS, defaultNamespace: SCALE_NAMESPACE, work };
   const findings = validateManifests(scaleManifests(services), context);
   return { findings, reads: work.reads };
 }
-
-const small = validated(SMALL);
-const large = validated(SMALL * GROWTH);
 
 const count = (findings: readonly Finding[]) => {
   const counts: Record<string, number> = {};
@@ -29,7 +26,11 @@ const count = (findings: readonly Finding[]) => {
   return counts;
 };
 
-describe('validation work at scale', () => {
+// Foreign mode runs the rules' other branches: the namespace-context notes, argocd-path's repositories.
+describe.each(['project', 'foreign'] as const)('validation work at scale, %s mode', (mode) => {
+  const small = validated(SMALL, mode);
+  const large = validated(SMALL * GROWTH, mode);
+
   it.each([
     ['small', SMALL, small.findings],
     ['large', SMALL * GROWTH, large.findings],
