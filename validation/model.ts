@@ -240,7 +240,7 @@ export class ManifestSet {
   readonly workloads: readonly Workload[];
   readonly mode: ValidationMode;
   private readonly assumedPodSecurity?: PodSecurityLevel;
-  // Indexes, built once here so that no rule scans every object for each object (docs/validation.md: "Speed").
+  // Indexes, built once here so that no rule scans every object for each object (docs/speed.md: "What the code does about it").
   private readonly byKind = new Map<string, Manifest[]>();
   /** `kind\0namespace\0name` (the namespace as defaulted) → the first such manifest. */
   private readonly byName = new Map<string, Manifest>();
