@@ -3,11 +3,13 @@
 // one text, such as a file at a git ref (tooling/rendered-tree.ts). The one parser of YAML manifests.
 // It reads YAML as kubectl does (merge keys, a List's items as objects of their own) and never
 // throws on what it reads: what is not a manifest is a `yaml` error with its line, or a note.
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import type { KubeObject, Manifest } from './manifest';
 import type { Finding } from './finding';
+import { readSimpleDocument } from './fast-yaml';
 
 export interface ReadResult {
   readonly manifests: Manifest[];
@@ -72,7 +74,7 @@ function errorText(error: unknown): string {
  * A Kustomize or Helm source tree is not walked: its files are a tool's input, not manifests.
  */
 function walk(path: string, found: Walk, seen: Set<string>): void {
-  let entries: string[];
+  let entries: Dirent[];
   try {
     const real = realpathSync(path);
     if (seen.has(real)) return; // a link back to a folder already walked
@@ -82,16 +84,20 @@ function walk(path: string, found: Walk, seen: Set<string>): void {
       found.sourceTrees.push(tree);
       return;
     }
-    entries = readdirSync(path).sort();
+    // Sorted as readdirSync's names would be by sort(); the entry's type spares a stat per file.
+    entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     found.unreadable.push({ path, message: errorText(error) });
     return;
   }
-  for (const entry of entries) {
+  for (const dirent of entries) {
+    const entry = dirent.name;
     if (entry.startsWith('.') || entry === PATCH_FOLDER) continue;
     const child = join(path, entry);
     try {
-      if (statSync(child).isDirectory()) walk(child, found, seen);
+      // A link (or an unknown type) is followed as statSync would, to a folder or a file.
+      const folder = dirent.isDirectory() || (!dirent.isFile() && statSync(child).isDirectory());
+      if (folder) walk(child, found, seen);
       else if (/\.ya?ml$/.test(entry)) found.files.push(child);
     } catch (error) {
       if (/\.ya?ml$/.test(entry)) found.unreadable.push({ path: child, message: errorText(error) });
@@ -256,7 +262,11 @@ function conversionProblem(doc: Document.Parsed, error: unknown): DocumentProble
 }
 
 /** The manifests of one YAML text (any number of documents), as read from `file`. */
-export function parseManifests(text: string, file: string): { manifests: Manifest[]; problems: Finding[] } {
+export function parseManifests(
+  text: string,
+  file: string,
+  { fastPath = true }: { /** @default true: one plain document is read by fast-yaml.ts */ readonly fastPath?: boolean } = {},
+): { manifests: Manifest[]; problems: Finding[] } {
   const manifests: Manifest[] = [];
   const problems: Finding[] = [];
   const lines = new LineCounter();
@@ -275,6 +285,11 @@ export function parseManifests(text: string, file: string): { manifests: Manifes
     const code = `U+${forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
     const message = `holds the control character ${code}, which YAML does not allow: not read (is it a text file?)`;
     return { manifests, problems: [{ severity: 'error', rule: 'yaml', file, field: `line ${line}`, message }] };
+  }
+  const simple = fastPath ? readSimpleDocument(text) : undefined;
+  if (simple && notAnObject(simple.value) === undefined && !String(simple.value.kind).endsWith('List')) {
+    const construct = /Rendered from construct (\S+?):/.exec(simple.comment)?.[1];
+    return { manifests: [{ object: simple.value as KubeObject, file, ...(construct ? { constructPath: construct } : {}) }], problems };
   }
   let docs: Document.Parsed[];
   try {
@@ -419,9 +434,12 @@ function readText(file: string): { text: string } | { problem: string; line?: nu
   } catch (error) {
     return { problem: `cannot be read: ${errorText(error)}` };
   }
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
+  if (isUtf8(bytes)) {
+    const text = bytes.toString('utf8');
+    // As a TextDecoder would: a leading byte order mark is no part of the text.
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  }
+  {
     const lossy = bytes.toString('utf8');
     const at = lossy.indexOf('\uFFFD');
     return { problem: 'is not UTF-8 text, which is all kubectl reads: not read', line: lossy.slice(0, Math.max(at, 0)).split('\n').length };
