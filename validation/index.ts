@@ -122,7 +122,7 @@ export function validateManifests(manifests: readonly Manifest[], context: Valid
     const model = set;
     const checks: [string, () => Finding[]][] = [
       ['namespace context', () => checkNamespaceContext(model, ns)],
-      ['secret-data', () => checkNoSecretData(judged, model.mode)],
+      ['secret-data', () => checkNoSecretData(judged, model.mode, ns)],
       ['secret-ref', () => checkSecretReferences(judged, context.externalSecrets, ns, { mode: model.mode, stated: context.statedSecrets })],
       ['pod-security, resources, probes, image-tag, host-access, volume-permissions', () => checkWorkloads(model)],
       ['service-selector, service-port, port-protocol', () => checkServices(model, ns)],

@@ -6,6 +6,8 @@ import type { ExternalSecret } from '../config/types';
 import type { KubeObject, Manifest } from './manifest';
 import { findingFor, type Finding } from './finding';
 import type { ValidationMode } from './model';
+import { credentialEvidence } from './secret-values';
+import { fieldJoin } from './shape';
 import { typoOf, unseenCollector, unseenNote } from './service-rules';
 
 export interface SecretReference {
@@ -252,21 +254,80 @@ export function checkSecretReferences(
 
 const holdsValues = (value: unknown): boolean => value !== null && typeof value === 'object' && Object.keys(value).length > 0;
 
-/** Secret values never go into git: a Secret with `data` or `stringData` is an error (an empty map holds none). */
-export function checkNoSecretData(manifests: readonly Manifest[], mode: ValidationMode = 'project'): Finding[] {
+/**
+ * Secrets whose readers say they hold secrets, by `namespace/name` → why: a SecretStore's or
+ * ClusterSecretStore's credentials (any `…SecretRef`/`secretRef` under `spec.provider`), the source
+ * of a PushSecret (`spec.selector.secret.name`), what an ExternalSecret fills from a store.
+ */
+function secretsReadAsSecrets(manifests: readonly Manifest[], defaultNamespace: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const add = (namespace: string, name: unknown, why: string) => {
+    if (typeof name === 'string' && !found.has(`${namespace}/${name}`)) found.set(`${namespace}/${name}`, why);
+  };
+  for (const { object } of manifests) {
+    if (object.apiVersion.split('/')[0] !== 'external-secrets.io') continue;
+    const namespace = object.metadata?.namespace ?? defaultNamespace;
+    const who = `${object.kind} ${namespace}/${object.metadata?.name ?? ''}`;
+    const spec = record(object.spec);
+    if (object.kind === 'SecretStore' || object.kind === 'ClusterSecretStore') {
+      const walk = (value: Json, underRef: boolean) => {
+        if (Array.isArray(value)) value.forEach((item) => walk(item, underRef));
+        const node = record(value);
+        if (!node) return;
+        if (underRef && typeof node.name === 'string') {
+          add(typeof node.namespace === 'string' ? node.namespace : namespace, node.name, `${who} reads it as its credentials`);
+        }
+        for (const [key, child] of Object.entries(node)) walk(child, underRef || /secretref$/i.test(key));
+      };
+      walk(spec?.provider, false);
+    } else if (object.kind === 'PushSecret') {
+      add(namespace, record(record(spec?.selector)?.secret)?.name, `${who} pushes its values into a secret store`);
+    } else if (object.kind === 'ExternalSecret') {
+      const target = externalSecretTarget(spec, object.metadata?.name);
+      if (target) add(namespace, target.name, `${who} fills it from a secret store`);
+    }
+  }
+  return found;
+}
+
+/**
+ * Secret values never go into git. This project's rule is strict: a rendered Secret with `data` or
+ * `stringData` is an error (an empty map holds none). Anyone else's Secret is an error when something
+ * in it looks like a credential (secret-values.ts), or when what reads it says it holds secrets (an
+ * External Secrets store's credentials, a PushSecret's source, an ExternalSecret's target); otherwise
+ * a warning: many consumers read plain configuration from a Secret (Alertmanager's config,
+ * grafana.ini), which is fine in git only while none of it is sensitive.
+ */
+export function checkNoSecretData(
+  manifests: readonly Manifest[],
+  mode: ValidationMode = 'project',
+  defaultNamespace = 'default',
+): Finding[] {
   const advice =
     mode === 'project'
       ? 'create the Secret outside git and declare it in config/secrets.ts'
       : 'create the Secret outside git, or commit it encrypted (an ExternalSecret, a SealedSecret)';
-  return manifests
-    .filter((m) => m.object.kind === 'Secret' && (holdsValues(m.object.data) || holdsValues(m.object.stringData)))
-    .map((m) =>
-      findingFor(
-        m,
-        'error',
-        'secret-data',
-        holdsValues(m.object.data) ? 'data' : 'stringData',
-        `Secret values never go into git: ${advice}`,
-      ),
+  const withValues = manifests.filter(
+    (m) => m.object.kind === 'Secret' && (holdsValues(m.object.data) || holdsValues(m.object.stringData)),
+  );
+  const readAsSecrets =
+    mode === 'project' || withValues.length === 0 ? new Map<string, string>() : secretsReadAsSecrets(manifests, defaultNamespace);
+  return withValues.map((m) => {
+    const field = holdsValues(m.object.data) ? 'data' : 'stringData';
+    if (mode === 'project') return findingFor(m, 'error', 'secret-data', field, `Secret values never go into git: ${advice}`);
+    const evidence = credentialEvidence(m.object, (map, key) => fieldJoin(map, key));
+    const reader = readAsSecrets.get(`${m.object.metadata?.namespace ?? defaultNamespace}/${m.object.metadata?.name ?? ''}`);
+    if (evidence || reader) {
+      const why = evidence?.why ?? reader;
+      return findingFor(m, 'error', 'secret-data', evidence?.field ?? field, `Secret values never go into git: ${why}; ${advice}`);
+    }
+    return findingFor(
+      m,
+      'warning',
+      'secret-data',
+      field,
+      'holds its values in git; none looks like a credential (no password, token or key by name or type, no PEM block, ' +
+        'no URL with a password or a webhook key) and nothing here reads it as one: fine only while none of them is sensitive',
     );
+  });
 }

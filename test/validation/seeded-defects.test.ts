@@ -83,9 +83,9 @@ const SEEDS: readonly Seed[] = [
   },
   {
     rule: 'secret-data',
-    defect: 'a Secret with stringData',
+    defect: 'a Secret with a credential in stringData',
     object: 'Secret/bookshelf/catalogue-api-key',
-    field: 'stringData',
+    field: 'stringData.API_KEY',
     seed: (e) =>
       e.add({
         apiVersion: 'v1',
