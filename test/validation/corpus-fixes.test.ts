@@ -1,0 +1,109 @@
+// What a corpus of public manifests, judged by hand, showed the rules to get wrong (issue 14): Secrets
+// of plain configuration, nulls the API server takes, Helm hook pods behind a Service, Istio's
+// `image: auto`, Pod Security baseline, the keys of a Secret an ExternalSecret fills. Each fixture is
+// our own reproduction; its findings are asserted word for word (validate.test.ts checks the
+// `# expect:` lines, which are the findings in project mode).
+import { join } from 'node:path';
+import { validateManifests, type ValidationContext } from '../../validation';
+import type { Finding } from '../../validation/finding';
+import type { Manifest } from '../../validation/manifest';
+import { readManifests } from '../../validation/read-manifests';
+
+const FIXTURES = join(__dirname, '..', 'support', 'fixtures', 'validate');
+const project: ValidationContext = { externalSecrets: [], defaultNamespace: 'default' };
+const foreign: ValidationContext = { ...project, mode: 'foreign' };
+
+function manifestsOf(fixture: string): Manifest[] {
+  const read = readManifests([join(FIXTURES, fixture)]);
+  expect(read.problems).toEqual([]);
+  return read.manifests;
+}
+
+const line = (f: Finding) => `${f.severity} ${f.rule} ${f.object} ${f.field ?? ''}: ${f.message}`;
+
+function findings(manifests: readonly Manifest[], context: ValidationContext, rules: readonly string[]): string[] {
+  return validateManifests(manifests, context)
+    .filter((f) => rules.includes(f.rule))
+    .map(line)
+    .sort();
+}
+
+const fixture = (name: string, context: ValidationContext, rules: readonly string[]) => findings(manifestsOf(name), context, rules);
+
+describe('secret-data in foreign YAML: an error for what looks like a credential, a warning for plain configuration', () => {
+  const never = 'Secret values never go into git';
+  const advice = 'create the Secret outside git, or commit it encrypted (an ExternalSecret, a SealedSecret)';
+  const plain =
+    'holds its values in git; none looks like a credential (no password, token or key by name or type, no PEM block, ' +
+    'no URL with a password or a webhook key) and nothing here reads it as one: fine only while none of them is sensitive';
+
+  test('each sign of a credential is named with the field that shows it', () => {
+    expect(fixture('secret-data-credentials.yaml', foreign, ['secret-data'])).toEqual([
+      `error secret-data Secret/alerts/chat-router stringData["alertmanager.yaml"]: ${never}: its value is a webhook URL that is itself the key (Slack, Discord, PagerDuty); ${advice}`,
+      `error secret-data Secret/alerts/notifier stringData["notifier.yaml"]: ${never}: its value is an embedded config that sets auth_token; ${advice}`,
+      `error secret-data Secret/shop/ca-bundle stringData.bundle: ${never}: its value is a PEM block; ${advice}`,
+      `error secret-data Secret/shop/db-login stringData.dbPassword: ${never}: key "dbPassword" is named like a credential; ${advice}`,
+      `error secret-data Secret/shop/edge-cert data["edge.key"]: ${never}: key "edge.key" names a key or keystore file; ${advice}`,
+      `error secret-data Secret/shop/orders-env stringData.DATABASE_URL: ${never}: its value is a URL with a password in it; ${advice}`,
+      `error secret-data Secret/shop/registry type: ${never}: its type kubernetes.io/dockerconfigjson holds credentials; ${advice}`,
+      `error secret-data Secret/shop/to-publish stringData: ${never}: PushSecret shop/publish pushes its values into a secret store; ${advice}`,
+      `error secret-data Secret/shop/vault-login stringData: ${never}: SecretStore shop/vault reads it as its credentials; ${advice}`,
+      // Alertmanager's routes, grafana.ini with an empty password and a password_file, a base64 settings file.
+      `warning secret-data Secret/alerts/router-config stringData: ${plain}`,
+      `warning secret-data Secret/alerts/settings data: ${plain}`,
+      `warning secret-data Secret/dashboards/grafana-ini stringData: ${plain}`,
+    ]);
+  });
+
+  test('this project keeps its own rule: no Secret values at all', () => {
+    const own = fixture('secret-data-credentials.yaml', project, ['secret-data']);
+    expect(own).toHaveLength(12);
+    for (const f of own)
+      expect(f).toMatch(
+        /^error secret-data Secret\/\S+ (data|stringData): Secret values never go into git: create the Secret outside git and declare it in config\/secrets\.ts$/,
+      );
+  });
+});
+
+describe('schema: a null the API server takes is no type error', () => {
+  const empty = 'is null: the API server stores it as an empty value; write "" if that is meant';
+
+  test('null map values are a note, a null optional field nothing; a null required field and a wrong type stay errors', () => {
+    expect(fixture('schema-null-values.yaml', foreign, ['schema'])).toEqual(
+      [
+        `note schema ConfigMap/default/feature-flags data.beta: ${empty}`,
+        `note schema ConfigMap/default/feature-flags metadata.labels.team: ${empty}`,
+        `note schema Secret/default/provider-login stringData.region: ${empty}`,
+        'error schema Deployment/default/worker spec.template.spec.containers[0].ports[0].containerPort: must be a number, not string "8080"',
+        'error schema Deployment/default/worker spec.template.spec.initContainers[0].name: is required (null leaves it unset)',
+      ].sort(),
+    );
+  });
+
+  test('a null list item is judged as the item type, and a custom resource drops a null map value', () => {
+    const objects: Manifest[] = [
+      {
+        file: 'pod.yaml',
+        object: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'job', namespace: 'default' },
+          spec: { containers: [{ name: 'job', image: 'busybox:1.36.1', args: [null, 'run'] }] },
+        },
+      },
+      {
+        file: 'monitor.yaml',
+        object: {
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'ServiceMonitor',
+          metadata: { name: 'job', namespace: 'default' },
+          spec: { selector: { matchLabels: { app: null } }, endpoints: [{ port: 'http' }] },
+        },
+      },
+    ];
+    expect(findings(objects, foreign, ['schema'])).toEqual([
+      'error schema Pod/default/job spec.containers[0].args[0]: must be string',
+      'note schema ServiceMonitor/default/job spec.selector.matchLabels.app: is null: the API server drops it as unset; leave it out or give it a value',
+    ]);
+  });
+});
