@@ -107,3 +107,30 @@ describe('schema: a null the API server takes is no type error', () => {
     ]);
   });
 });
+
+describe('service-port: a named targetPort is resolved per pod', () => {
+  test('an error only when no selected pod declares the name, a note naming the pods left out; Helm hook pods do not count', () => {
+    expect(fixture('service-port-some-pods.yaml', foreign, ['service-port', 'service-selector'])).toEqual([
+      'error service-port Service/demo/api-admin spec.ports[0].targetPort: "admin" is no container port name of the pods it selects (Deployment api, Deployment api-canary): the Service has no endpoints on this port',
+      'note service-port Service/demo/api spec.ports[1].targetPort: "grpc" is no container port name of Deployment api-canary: their pods get no traffic on this port, the other selected pods do',
+    ]);
+  });
+
+  test('the message names no hook pod, so it is the same whatever suffix a render gives it', () => {
+    const renamed = manifestsOf('service-port-some-pods.yaml').map((m) =>
+      m.object.kind === 'Pod' ? { ...m, object: { ...m.object, metadata: { ...m.object.metadata, name: 'api-smoke-test-q9w4z' } } } : m,
+    );
+    expect(findings(renamed, foreign, ['service-port'])).toEqual(fixture('service-port-some-pods.yaml', foreign, ['service-port']));
+  });
+
+  test('without its hook annotation the test Pod is a selected pod like any other', () => {
+    const unhooked = manifestsOf('service-port-some-pods.yaml').map((m) =>
+      m.object.kind === 'Pod' ? { ...m, object: { ...m.object, metadata: { ...m.object.metadata, annotations: {} } } } : m,
+    );
+    expect(findings(unhooked, foreign, ['service-port']).map((f) => f.split(':')[0])).toEqual([
+      'error service-port Service/demo/api-admin spec.ports[0].targetPort',
+      'note service-port Service/demo/api spec.ports[0].targetPort',
+      'note service-port Service/demo/api spec.ports[1].targetPort',
+    ]);
+  });
+});
