@@ -39,6 +39,23 @@ export function imageProblem(image: string | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * `image: auto` on the `istio-proxy` container is Istio's placeholder (its gateway charts write it):
+ * the injector replaces it at admission with the proxy image of the mesh's revision, so it is pinned
+ * by the mesh. Only where the pod is injected; where the namespace's labels are not seen, a note.
+ */
+function istioAutoImage(w: Workload, set: ManifestSet): { severity: 'error' | 'note'; message: string } | undefined {
+  if (w.injected) return undefined;
+  const placeholder = 'image "auto" is the placeholder Istio\'s injector replaces with its proxy image';
+  if (!set.project && !set.knowsLabelsOf(w.namespace)) {
+    return {
+      severity: 'note',
+      message: `${placeholder}; whether it injects this pod depends on namespace "${w.namespace}", which is not among these files: not judged`,
+    };
+  }
+  return { severity: 'error', message: `${placeholder}, but nothing injects this pod: it would pull an image named "auto"` };
+}
+
 function restricted(w: Workload, report: (field: string, message: string, rule: string) => void): void {
   const pod = w.template.spec.securityContext ?? {};
   const spec = `${w.templatePath ? `${w.templatePath}.` : ''}spec`;
@@ -116,6 +133,11 @@ export function checkWorkloads(set: ManifestSet): Finding[] {
       if (hostAccessJudged && volume.hostPath) report(`${spec}.volumes[${i}].hostPath`, 'mounts a path of the node', 'host-access');
     });
     for (const { container, path } of containers(w)) {
+      if (container.name === 'istio-proxy' && container.image === 'auto') {
+        const auto = istioAutoImage(w, set);
+        if (auto) findings.push(findingFor(w.manifest, auto.severity, 'image-tag', `${path}.image`, auto.message));
+        continue;
+      }
       const problem = imageProblem(container.image);
       if (problem) report(`${path}.image`, problem, 'image-tag');
     }

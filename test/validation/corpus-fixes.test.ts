@@ -134,3 +134,20 @@ describe('service-port: a named targetPort is resolved per pod', () => {
     ]);
   });
 });
+
+describe("image-tag: Istio's image: auto", () => {
+  const placeholder = 'image "auto" is the placeholder Istio\'s injector replaces with its proxy image';
+
+  test('no finding where the injector injects the pod; an error where nothing does; a note where the namespace is not seen', () => {
+    expect(fixture('image-auto-injected.yaml', foreign, ['image-tag'])).toEqual([
+      'error image-tag Deployment/mesh-edge/edge-with-helper spec.template.spec.containers[1].image: image "auto" has no tag: it floats with whatever is pushed as latest',
+      `error image-tag Deployment/mesh-edge/edge-without-injection spec.template.spec.containers[0].image: ${placeholder}, but nothing injects this pod: it would pull an image named "auto"`,
+      `note image-tag Deployment/edge-elsewhere/edge spec.template.spec.containers[0].image: ${placeholder}; whether it injects this pod depends on namespace "edge-elsewhere", which is not among these files: not judged`,
+    ]);
+  });
+
+  test('an injected namespace stated on the command line injects the gateway there too', () => {
+    const injected = { ...foreign, namespaceLabels: { 'edge-elsewhere': { 'istio-injection': 'enabled' } } };
+    expect(fixture('image-auto-injected.yaml', injected, ['image-tag']).filter((f) => f.includes('edge-elsewhere'))).toEqual([]);
+  });
+});
