@@ -151,3 +151,65 @@ describe("image-tag: Istio's image: auto", () => {
     expect(fixture('image-auto-injected.yaml', injected, ['image-tag']).filter((f) => f.includes('edge-elsewhere'))).toEqual([]);
   });
 });
+
+describe('pod-security: baseline, in namespaces that enforce baseline and in restricted ones', () => {
+  const unconfined = '"Unconfined" is not allowed by baseline (RuntimeDefault or Localhost)';
+  const debuggerSpec = 'Deployment/tools/debugger spec.template.spec';
+
+  test('each control of the Pod Security Standards, with the values baseline allows left alone', () => {
+    expect(fixture('pod-security-baseline.yaml', foreign, ['pod-security', 'host-access'])).toEqual(
+      [
+        'error host-access DaemonSet/tools/windows-agent spec.template.spec.hostNetwork: shares the node’s namespaces',
+        'error pod-security DaemonSet/tools/windows-agent spec.template.spec.securityContext.windowsOptions.hostProcess: must not be true: a HostProcess container is privileged on its Windows node',
+        `error pod-security Deployment/shop/api spec.template.spec.securityContext.seccompProfile.type: ${unconfined}`,
+        'error pod-security Deployment/tools/debugger spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/shell"]: "unconfined" is not allowed by baseline (runtime/default or localhost/<profile>)',
+        `error pod-security ${debuggerSpec}.containers[0].ports[0].hostPort: 2222 binds a port of the node: baseline allows no hostPort`,
+        `error pod-security ${debuggerSpec}.containers[0].securityContext.capabilities.add: may add only baseline's default capabilities (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT), not NET_ADMIN, SYS_ADMIN`,
+        `error pod-security ${debuggerSpec}.containers[0].securityContext.privileged: must not be true`,
+        `error pod-security ${debuggerSpec}.containers[0].securityContext.procMount: "Unmasked" is not allowed by baseline (only Default: the /proc masks stay)`,
+        `error pod-security ${debuggerSpec}.containers[0].securityContext.seccompProfile.type: ${unconfined}`,
+        `error pod-security ${debuggerSpec}.initContainers[0].securityContext.appArmorProfile.type: ${unconfined}`,
+        `error pod-security ${debuggerSpec}.initContainers[0].securityContext.seLinuxOptions.type: "spc_t" is not allowed by baseline (only container_t, container_init_t, container_kvm_t, container_engine_t)`,
+        `error pod-security ${debuggerSpec}.securityContext.seLinuxOptions.user: must not be set: baseline allows no custom SELinux user`,
+        `error pod-security ${debuggerSpec}.securityContext.sysctls[1].name: "kernel.msgmax" is not among the sysctls baseline allows (namespaced, isolated from other pods)`,
+      ].sort(),
+    );
+  });
+
+  test('under restricted, its stricter checks speak once for capabilities and a container’s seccomp profile', () => {
+    const restricted = manifestsOf('pod-security-baseline.yaml').map((m) =>
+      m.object.kind === 'Namespace' && m.object.metadata?.name === 'tools'
+        ? { ...m, object: { ...m.object, metadata: { name: 'tools', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } } }
+        : m,
+    );
+    const debuggerFields = findings(restricted, foreign, ['pod-security'])
+      .filter((f) => f.includes('Deployment/tools/debugger spec.template.spec.containers[0].securityContext.'))
+      .map((f) => f.split(': ')[0].replace(`error pod-security ${debuggerSpec}.containers[0].securityContext.`, ''));
+    expect(debuggerFields).toEqual(
+      [
+        'allowPrivilegeEscalation',
+        'capabilities.add',
+        'capabilities.drop',
+        'privileged',
+        'procMount',
+        'runAsNonRoot',
+        'seccompProfile.type',
+      ].sort(),
+    );
+    expect(findings(restricted, foreign, ['pod-security']).filter((f) => f.includes('debugger') && f.includes('capabilities.add'))).toEqual(
+      [
+        `error pod-security ${debuggerSpec}.containers[0].securityContext.capabilities.add: may only add NET_BIND_SERVICE, not CHOWN, NET_ADMIN, SYS_ADMIN`,
+      ],
+    );
+  });
+
+  test('a namespace whose level is seen nowhere: not judged unless --pod-security states baseline, and the note says what was judged', () => {
+    const alone = manifestsOf('pod-security-baseline.yaml').filter((m) => m.object.metadata?.name === 'debugger');
+    expect(findings(alone, foreign, ['pod-security']).map((f) => f.split(' ')[0])).toEqual(['note']);
+    const assumed = findings(alone, { ...foreign, podSecurity: 'baseline' }, ['pod-security']);
+    expect(assumed.filter((f) => f.startsWith('error '))).toHaveLength(10);
+    expect(assumed.filter((f) => f.startsWith('note '))).toEqual([
+      'note pod-security Deployment/tools/debugger : namespace "tools" shows no Pod Security level here: assumed baseline, as --pod-security says; pod-security was judged against baseline for its 1 workload(s); resources and probes, which apply to restricted namespaces, were not',
+    ]);
+  });
+});
