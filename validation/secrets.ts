@@ -58,11 +58,44 @@ export function secretReferences(object: KubeObject): SecretReference[] {
   return found;
 }
 
-/** A Secret the inputs create, by the object that creates it; `keys` undefined when any key may be there. */
+/**
+ * A Secret the inputs create, by the object that creates it; `keys` undefined when any key may be
+ * there. `holder` says who gives it the keys it has, before `only a, b` or `no keys`.
+ */
 interface CreatedSecret {
   readonly by: string;
   readonly keys?: ReadonlySet<string>;
+  readonly holder: string;
 }
+
+/** One object that makes or fills a Secret. */
+interface Creator {
+  readonly by: string;
+  readonly keys?: ReadonlySet<string>;
+  /** The Secret's own manifest. */
+  readonly manifest?: boolean;
+  /** A manifest with no keys at all: a placeholder something fills (an ExternalSecret here, a controller elsewhere). */
+  readonly placeholder?: boolean;
+}
+
+/**
+ * What the creators of one Secret make of it. A Secret among the files holds exactly its `data` and
+ * `stringData` keys plus those of what fills it; any key when one of them leaves its keys open. A
+ * placeholder with no keys that nothing here fills is filled elsewhere: any key.
+ */
+function mergedSecret(creators: readonly Creator[]): CreatedSecret {
+  const filling = creators.filter((c) => !c.placeholder);
+  const by = creators[0].by;
+  if (filling.length === 0 || filling.some((c) => !c.keys)) return { by, holder: `${by} makes it with` };
+  const keys = new Set(filling.flatMap((c) => [...c.keys!]));
+  const names = filling.map((c) => (c.manifest ? 'its manifest in these files' : c.by));
+  let holder = `${names.join(' and ')} give it`;
+  if (filling.length === 1) holder = filling[0].manifest ? 'its manifest in these files holds' : `${names[0]} creates it with`;
+  return { by, keys, holder };
+}
+
+/** Secret types whose keys a controller writes (the token controller's `token`, `ca.crt`, `namespace`). */
+const FILLED_TYPES = new Set(['kubernetes.io/service-account-token']);
 
 type Spec = Record<string, Json> | undefined;
 const record = (value: Json): Record<string, Json> | undefined =>
@@ -86,13 +119,14 @@ function externalSecretTarget(spec: Spec, defaultName: string | undefined): { na
 
 /** `namespace/name` → the Secret the inputs create there; the namespace `*` stands for every namespace. */
 function createdSecrets(manifests: readonly Manifest[], defaultNamespace: string): Map<string, CreatedSecret> {
-  const created = new Map<string, CreatedSecret>();
-  const add = (namespace: string, name: string, by: string, keys?: ReadonlySet<string>) => {
+  // Two objects making one Secret: it holds the keys of both, or any when one of them says so.
+  const creators = new Map<string, Creator[]>();
+  const add = (namespace: string, name: string, by: string, keys?: ReadonlySet<string>, own?: { placeholder: boolean }) => {
     const id = `${namespace}/${name}`;
-    const earlier = created.get(id);
-    // Two objects making one Secret: it may hold the keys of either, or any when one of them says so.
-    const merged = earlier ? (earlier.keys && keys ? new Set([...earlier.keys, ...keys]) : undefined) : keys;
-    created.set(id, { by: earlier?.by ?? by, ...(merged ? { keys: merged } : {}) });
+    const creator: Creator = { by, ...(keys ? { keys } : {}), ...(own ? { manifest: true, placeholder: own.placeholder } : {}) };
+    const list = creators.get(id);
+    if (list) list.push(creator);
+    else creators.set(id, [creator]);
   };
   for (const { object } of manifests) {
     const namespace = object.metadata?.namespace ?? defaultNamespace;
@@ -100,7 +134,9 @@ function createdSecrets(manifests: readonly Manifest[], defaultNamespace: string
     const spec = record(object.spec);
     const group = object.apiVersion.split('/')[0];
     if (object.kind === 'Secret' && object.apiVersion === 'v1' && object.metadata?.name) {
-      add(namespace, object.metadata.name, by);
+      const keys = new Set([...Object.keys(record(object.data) ?? {}), ...Object.keys(record(object.stringData) ?? {})]);
+      const filled = typeof object.type === 'string' && FILLED_TYPES.has(object.type);
+      add(namespace, object.metadata.name, by, filled ? undefined : keys, { placeholder: !filled && keys.size === 0 });
     } else if (group === 'external-secrets.io' && object.kind === 'ExternalSecret') {
       const target = externalSecretTarget(spec, object.metadata?.name);
       if (target) add(namespace, target.name, by, target.keys);
@@ -120,7 +156,7 @@ function createdSecrets(manifests: readonly Manifest[], defaultNamespace: string
       add(namespace, spec.secretName, by);
     }
   }
-  return created;
+  return new Map([...creators].map(([id, list]) => [id, mergedSecret(list)]));
 }
 
 /** What makes a Secret that config/secrets.ts declares (project mode). */
@@ -185,13 +221,7 @@ export function checkSecretReferences(
           if (made.keys && !made.keys.has(key)) {
             const has = made.keys.size ? `only ${[...made.keys].join(', ')}` : 'no keys';
             findings.push(
-              findingFor(
-                manifest,
-                'error',
-                'secret-ref',
-                ref.field,
-                `Secret "${ref.name}" has no key "${key}": ${made.by} creates it with ${has}`,
-              ),
+              findingFor(manifest, 'error', 'secret-ref', ref.field, `Secret "${ref.name}" has no key "${key}": ${made.holder} ${has}`),
             );
           }
         }

@@ -213,3 +213,26 @@ describe('pod-security: baseline, in namespaces that enforce baseline and in res
     ]);
   });
 });
+
+describe('secret-ref: the keys of a Secret among the files, and of what fills it', () => {
+  test('exactly its own keys plus an ExternalSecret’s data; open where dataFrom, a controller or something elsewhere fills it', () => {
+    expect(fixture('secret-ref-keys.yaml', foreign, ['secret-ref'])).toEqual([
+      'error secret-ref Pod/shop/web spec.containers[0].env[1].valueFrom.secretKeyRef: Secret "web-env" has no key "SESION_KEY": ExternalSecret shop/web-env creates it with only SESSION_KEY',
+      'error secret-ref Pod/shop/web spec.containers[0].env[3].valueFrom.secretKeyRef: Secret "settings" has no key "LOG_FORMAT": its manifest in these files holds only LOG_LEVEL',
+      'error secret-ref Pod/shop/web spec.containers[0].env[5].valueFrom.secretKeyRef: Secret "db" has no key "port": its manifest in these files and ExternalSecret shop/db give it only username, password',
+      'error secret-ref Pod/shop/web spec.volumes[0].secret: Secret "settings" has no key "settings.yaml": its manifest in these files holds only LOG_LEVEL',
+    ]);
+  });
+
+  test('the empty Secret Kustomize renders beside its ExternalSecret is read the same whichever comes first', () => {
+    const manifests = manifestsOf('secret-ref-keys.yaml');
+    expect(findings([...manifests].reverse(), foreign, ['secret-ref'])).toEqual(
+      fixture('secret-ref-keys.yaml', foreign, ['secret-ref']).map((f) =>
+        f.replace(
+          'its manifest in these files and ExternalSecret shop/db give it only username, password',
+          'ExternalSecret shop/db and its manifest in these files give it only password, username',
+        ),
+      ),
+    );
+  });
+});

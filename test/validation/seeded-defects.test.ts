@@ -102,6 +102,16 @@ const SEEDS: readonly Seed[] = [
     seed: (e) => (container(e).env[0].valueFrom.secretKeyRef.key = 'passwd'),
   },
   {
+    rule: 'secret-ref',
+    defect: 'a key the ExternalSecret does not create, with the Secret also rendered empty (a Kustomize secretGenerator)',
+    object: DEPLOYMENT,
+    field: `${CONTAINER}.env[0].valueFrom.secretKeyRef`,
+    seed: (e) => {
+      e.add({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'catalogue-db-credentials', namespace: 'bookshelf' }, data: {} });
+      container(e).env[0].valueFrom.secretKeyRef.key = 'pasword';
+    },
+  },
+  {
     rule: 'pod-security',
     defect: 'a privileged container',
     object: DEPLOYMENT,
