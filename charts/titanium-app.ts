@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/types';
 import { dataChecksum, sharedEnvironment } from '../constructs/workloads/env-contract';
-import { k8s } from '../constructs/k8s';
+import { ConfigMap } from '../constructs/config-map';
 import { standardLabels } from '../constructs/labels';
 import { workloadAccess, meshPeers } from '../constructs/mesh/call-graph';
 import { IngressRoutes, type RouteTarget } from '../constructs/mesh/ingress-routes';
@@ -61,7 +61,7 @@ export class TitaniumAppChart extends PlatformChart {
 
     const sharedConfigName = `${platform.name}-config`;
     const sharedData = sharedEnvironment(props.config);
-    new k8s.KubeConfigMap(this, sharedConfigName, {
+    new ConfigMap(this, sharedConfigName, {
       metadata: {
         name: sharedConfigName,
         namespace,

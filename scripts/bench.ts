@@ -2,6 +2,8 @@
 // `npm run bench -- --tests [--runs 1] [--budget 60]`: `npm test`'s wall time instead, `--runs` times
 // (once by default: it takes most of a minute), the median against the budget in seconds; exit 1
 // over it.
+// `npm run bench -- --scale [--sizes 4,64,256,1024,2500] [--runs 1] [--svg <file>]`: synth and
+// validate on generated platforms of that many services (benchScale below); exit 1 on a missed goal.
 //
 // How fast is synth? Compared with the peer tool doing the least work on the same output:
 // `kubectl kustomize` of a kustomization that only lists the files synth rendered (read, parse,
@@ -14,9 +16,9 @@
 // baseline, so the exit status follows the synth script, the part this project controls: exit 1 when
 // it is over budget.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { yamlFiles } from '../validation/read-manifests';
@@ -33,9 +35,25 @@ import {
   type BenchOptions,
   type BenchReport,
 } from '../tooling/bench';
+import {
+  formatGoals,
+  formatScaleTable,
+  generatedPlatform,
+  scaledSources,
+  scaleGoals,
+  scaleSourceFiles,
+  scaleSvg,
+  type ScaleRow,
+  type ScaleSources,
+} from '../tooling/bench-scale';
+import { platformConfig } from '../config';
+import { commitIdentity } from '../tooling/git';
 
-const USAGE =
-  'usage: npm run bench -- [--runs 7] [--env prod] [--budget 2.5] [--rebuilds 3]\n       npm run bench -- --tests [--runs 1] [--budget 60]';
+const USAGE = [
+  'usage: npm run bench -- [--runs 7] [--env prod] [--budget 2.5] [--rebuilds 3]',
+  '       npm run bench -- --tests [--runs 1] [--budget 60]',
+  '       npm run bench -- --scale [--sizes 4,64,256,1024,2500] [--runs 1] [--svg <file>]',
+].join('\n');
 
 /** The checkout: this file runs as build/scripts/bench.js. */
 const ROOT = join(__dirname, '..', '..');
@@ -79,6 +97,9 @@ function main(argv: string[]): number {
         budget: { type: 'string' },
         rebuilds: { type: 'string' },
         tests: { type: 'boolean', default: false },
+        scale: { type: 'boolean', default: false },
+        sizes: { type: 'string' },
+        svg: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -90,6 +111,7 @@ function main(argv: string[]): number {
     console.error(`${options.error}\n${USAGE}`);
     return 2;
   }
+  if (options.mode === 'scale') return benchScale(options);
   return options.mode === 'tests' ? benchTests(options.runs, options.budget) : benchSynth(options);
 }
 
@@ -205,6 +227,173 @@ function benchSynth({ runs, env: environment, budget, rebuilds }: Extract<BenchO
       );
     }
     return ratioOf(report, synthScript.label) <= budget ? 0 : 1;
+  } catch (error) {
+    console.error(`error   ${(error as Error).message}`);
+    return 1;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The environment --scale renders: the one with the production-like quota. */
+const SCALE_ENVIRONMENT = 'prod';
+
+/**
+ * Records what the process used, at exit, into the file the environment names: its peak resident
+ * set size (libuv reports kilobytes on Linux and macOS) and its CPU seconds (all threads, not the
+ * children). Loaded with `--require` before the command itself.
+ */
+const USAGE_PRELOAD = `'use strict';
+process.on('exit', () => {
+  try {
+    const used = process.resourceUsage();
+    const record = { peakBytes: used.maxRSS * 1024, cpuSeconds: (used.userCPUTime + used.systemCPUTime) / 1e6 };
+    require('node:fs').writeFileSync(process.env.TITANIUM_BENCH_USAGE_FILE, JSON.stringify(record));
+  } catch {}
+});
+`;
+
+/**
+ * The project as the working tree has it (tracked and new files, not ignored output), copied to
+ * `copy` and committed in a repository of its own, so synth records a clean commit; this
+ * checkout's packages are linked in. Nothing is written to the checkout.
+ */
+function copyProject(copy: string): void {
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  for (const file of listed.stdout.split('\0').filter((f) => f !== '' && existsSync(join(ROOT, f)))) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(copy, file));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  git(copy, ['init', '--quiet']);
+  commitAll(copy, 'the project as it is');
+}
+
+function git(cwd: string, args: readonly string[]): void {
+  const run = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...commitIdentity(cwd) } });
+  if (run.status !== 0) throw new Error(`git ${args[0]} failed: ${run.stderr}`);
+}
+
+function commitAll(cwd: string, message: string): void {
+  git(cwd, ['add', '--all']);
+  git(cwd, ['commit', '--quiet', '--allow-empty', '--message', message]);
+}
+
+interface Measured {
+  readonly seconds: number;
+  readonly stdout: string;
+  /** Undefined where the platform does not say. */
+  readonly peakBytes: number | undefined;
+  readonly cpuSeconds: number | undefined;
+}
+
+/** One run of a bundled command in the copy, `node scripts/run.cjs <entry> ...`, timed, with its peak memory and CPU time. */
+function runInCopy(copy: string, work: string, entry: string, args: readonly string[]): Measured {
+  const usageFile = join(work, 'usage.json');
+  rmSync(usageFile, { force: true });
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--require', join(work, 'usage.cjs'), 'scripts/run.cjs', entry, ...args], {
+    cwd: copy,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', TITANIUM_BENCH_USAGE_FILE: usageFile },
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.error) throw new Error(`${entry}: ${result.error.message}`);
+  if (result.status !== 0) {
+    throw new Error(
+      `\`node scripts/run.cjs ${entry} ${args.join(' ')}\` failed (exit ${result.status}):\n${result.stderr}${result.stdout}`,
+    );
+  }
+  const used = (existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : {}) as Partial<
+    Record<'peakBytes' | 'cpuSeconds', number>
+  >;
+  const known = (value: number | undefined) => (value !== undefined && value > 0 ? value : undefined);
+  return { seconds, stdout: result.stdout, peakBytes: known(used.peakBytes), cpuSeconds: known(used.cpuSeconds) };
+}
+
+function countIn(stdout: string, pattern: RegExp, what: string): number {
+  const match = pattern.exec(stdout);
+  if (!match) throw new Error(`${what}: no object count in its output:\n${stdout}`);
+  return Number(match[1]);
+}
+
+/**
+ * For each size: the copy's config rewritten to that many services (tooling/bench-scale.ts) and
+ * committed; one untimed synth and validate (the bundles rebuild and type-check, the code caches are
+ * written); then `runs` times the synth command from empty output folders and the validate command
+ * on what it wrote, each timed from spawn to exit. The copy is removed at the end, whatever happens.
+ */
+function benchScale({ sizes, runs, svg }: Extract<BenchOptions, { mode: 'scale' }>): number {
+  const work = mkdtempSync(join(tmpdir(), 'titanium-bench-scale-'));
+  const progress = (line: string) => process.stderr.write(`bench --scale: ${line}\n`);
+  try {
+    const base = platformConfig(SCALE_ENVIRONMENT);
+    // Refuse sizes the config cannot make before copying anything.
+    const generated = sizes.map((size) => generatedPlatform(base, size));
+    const copy = join(work, 'project');
+    writeFileSync(join(work, 'usage.cjs'), USAGE_PRELOAD);
+    progress(`copying the project to ${copy}`);
+    copyProject(copy);
+    const files = scaleSourceFiles(SCALE_ENVIRONMENT);
+    const keys = Object.keys(files) as (keyof ScaleSources)[];
+    const original = Object.fromEntries(keys.map((key) => [key, readFileSync(join(copy, files[key]), 'utf8')])) as ScaleSources;
+
+    const rows: ScaleRow[] = [];
+    sizes.forEach((size, index) => {
+      const edited = scaledSources(original, generated[index], SCALE_ENVIRONMENT);
+      for (const key of keys) writeFileSync(join(copy, files[key]), edited[key]);
+      commitAll(copy, `${size} services`);
+      const out = (label: string) => {
+        const folder = join(work, 'out', label);
+        rmSync(folder, { recursive: true, force: true });
+        return {
+          dist: join(folder, 'dist'),
+          args: ['--env', SCALE_ENVIRONMENT, '--out', join(folder, 'dist'), '--argocd-out', join(folder, 'argocd')],
+        };
+      };
+      progress(`${size} services: building and warming up (untimed)`);
+      const warm = out('warm-up');
+      runInCopy(copy, work, 'main', warm.args);
+      runInCopy(copy, work, 'scripts/validate', [join(warm.dist, SCALE_ENVIRONMENT)]);
+      const synths: Measured[] = [];
+      const validates: Measured[] = [];
+      for (let run = 1; run <= runs; run++) {
+        const timed = out('timed');
+        synths.push(runInCopy(copy, work, 'main', timed.args));
+        validates.push(runInCopy(copy, work, 'scripts/validate', [join(timed.dist, SCALE_ENVIRONMENT)]));
+        const said = (m: Measured) => `${m.seconds.toFixed(2)} s${m.cpuSeconds === undefined ? '' : ` (CPU ${m.cpuSeconds.toFixed(2)} s)`}`;
+        progress(`${size} services: run ${run} of ${runs}: synth ${said(synths.at(-1)!)}, validate ${said(validates.at(-1)!)}`);
+      }
+      const peak = (measured: Measured[]) =>
+        measured.some((m) => m.peakBytes === undefined) ? undefined : Math.max(...measured.map((m) => m.peakBytes!));
+      const cpu = (measured: Measured[]) =>
+        measured.some((m) => m.cpuSeconds === undefined) ? undefined : median(measured.map((m) => m.cpuSeconds!));
+      rows.push({
+        services: size,
+        objects: countIn(synths[0].stdout, new RegExp(`^${SCALE_ENVIRONMENT}: (\\d+) objects`, 'm'), 'synth'),
+        synthSeconds: median(synths.map((m) => m.seconds)),
+        validated: countIn(validates[0].stdout, /(\d+) object\(s\)/, 'validate'),
+        validateSeconds: median(validates.map((m) => m.seconds)),
+        synthCpuSeconds: cpu(synths),
+        validateCpuSeconds: cpu(validates),
+        synthPeakBytes: peak(synths),
+        validatePeakBytes: peak(validates),
+      });
+    });
+
+    console.log(formatScaleTable(rows, runs));
+    const goals = scaleGoals(rows);
+    console.log(`\n${formatGoals(goals)}`);
+    if (svg !== undefined) {
+      // Relative to the working folder, like synth's --out (npm runs scripts from the checkout's top).
+      const file = resolve(svg);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, scaleSvg(rows));
+      console.log(`\nplot: ${relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file)}`);
+    }
+    return goals.some((g) => g.verdict === 'FAIL') ? 1 : 0;
   } catch (error) {
     console.error(`error   ${(error as Error).message}`);
     return 1;

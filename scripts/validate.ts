@@ -92,8 +92,12 @@ function clustersOf(
   }
   return perArgument.flatMap(({ argument, manifests, folders }) => {
     const byRoot = new Map<string, Manifest[]>();
+    // Files share folders: look each folder's root up once, not once per file.
+    const rootOf = new Map<string, string>();
     for (const manifest of manifests) {
-      const root = environmentRoot(manifest.file);
+      const folder = dirname(manifest.file);
+      let root = rootOf.get(folder);
+      if (root === undefined) rootOf.set(folder, (root = environmentRoot(manifest.file)));
       const group = byRoot.get(root);
       if (group) group.push(manifest);
       else byRoot.set(root, [manifest]);

@@ -3,10 +3,9 @@
 // revision is read by the caller (main.ts), so the same source renders the same text.
 import type { PlatformConfig, RouteDefinition } from '../config/types';
 import { endpointsTable } from './endpoints';
-import { appOf } from '../validation/manifest';
 import type { RenderedFolder, RenderedManifest, RenderedRelease } from './render';
 import { sourceLine, type SourceRevision } from './source-revision';
-import { kindCounts } from './synth-summary';
+import { kindCounts, manifestsByFolder } from './synth-summary';
 
 /** Its file name in `dist/<env>/`. */
 export const ENVIRONMENT_README = 'README.md';
@@ -44,7 +43,11 @@ export function topologyMermaid(config: PlatformConfig): string {
   lines.push('  end');
   // The gateway's edges carry the route table, in match order.
   const byTarget = new Map<string, string[]>();
-  routes.forEach((route, index) => byTarget.set(route.service, [...(byTarget.get(route.service) ?? []), routeLabel(route, index + 1)]));
+  routes.forEach((route, index) => {
+    const labels = byTarget.get(route.service);
+    if (labels) labels.push(routeLabel(route, index + 1));
+    else byTarget.set(route.service, [routeLabel(route, index + 1)]);
+  });
   for (const [target, labels] of byTarget) lines.push(`  ${nodeId(gateway)} -->|"${labels.join('<br/>')}"| ${nodeId(target)}`);
   for (const edge of callGraph.edges.filter((e) => e.from !== gateway)) lines.push(`  ${nodeId(edge.from)} --> ${nodeId(edge.to)}`);
   for (const scrape of callGraph.scrapes) {
@@ -57,9 +60,9 @@ export function topologyMermaid(config: PlatformConfig): string {
 
 export function environmentReadme(config: PlatformConfig, contents: EnvironmentContents, source: SourceRevision | undefined): string {
   const { environment, platform, delivery } = config;
-  const inFolder = (folder: string) => contents.manifests.filter((m) => appOf(m) === folder);
+  const byFolder = manifestsByFolder(contents.manifests);
   const folderRows = contents.folders.map((folder) => {
-    const manifests = inFolder(folder.name);
+    const manifests = byFolder.get(folder.name) ?? [];
     return `| \`${folder.name}/\` | ${folder.syncWave} | ${manifests.length}: ${kindCounts(manifests)} | ${folder.description} |`;
   });
   const releaseRows = contents.releases.map(

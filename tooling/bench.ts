@@ -1,5 +1,6 @@
 // Pure parts of `npm run bench`: the alternating schedule, medians, the kustomization the peer tool
-// renders, and the report.
+// renders, the report and the options (--scale's own parts: tooling/bench-scale.ts).
+import { DEFAULT_SCALE_SIZES, scaleSizes } from './bench-scale';
 
 /** The middle value (the mean of the two middle ones for an even count). */
 export function median(values: readonly number[]): number {
@@ -98,10 +99,14 @@ export function startUpBreakdown(m: StartUpMedians): string[] {
   ];
 }
 
-/** What `npm run bench` measures: synth against the peer tool, or (`--tests`) the test suite's wall time. */
+/**
+ * What `npm run bench` measures: synth against the peer tool, (`--tests`) the test suite's wall time,
+ * or (`--scale`) synth and validate on generated platforms of growing size.
+ */
 export type BenchOptions =
   | { readonly mode: 'synth'; readonly runs: number; readonly env: string; readonly budget: number; readonly rebuilds: number }
-  | { readonly mode: 'tests'; readonly runs: number; readonly budget: number };
+  | { readonly mode: 'tests'; readonly runs: number; readonly budget: number }
+  | { readonly mode: 'scale'; readonly runs: number; readonly sizes: readonly number[]; readonly svg: string | undefined };
 
 export interface BenchArguments {
   readonly runs?: string;
@@ -109,6 +114,9 @@ export interface BenchArguments {
   readonly budget?: string;
   readonly rebuilds?: string;
   readonly tests?: boolean;
+  readonly scale?: boolean;
+  readonly sizes?: string;
+  readonly svg?: string;
 }
 
 /** The `npm test` budget, seconds: a change is tested in under a minute. */
@@ -119,8 +127,22 @@ export const TESTS_BUDGET_SECONDS = 60;
  * for synth and seconds for --tests; --env and --rebuilds only mean something for synth.
  */
 export function benchOptions(values: BenchArguments): BenchOptions | { readonly error: string } {
-  const runs = Number(values.runs ?? (values.tests ? '1' : '7'));
+  const runs = Number(values.runs ?? (values.tests || values.scale ? '1' : '7'));
   if (!Number.isInteger(runs) || runs < 1) return { error: '--runs must be a whole number ≥ 1' };
+  if (values.tests && values.scale) return { error: '--tests and --scale are two different benches: give one' };
+  if (values.scale) {
+    const given = (['env', 'budget', 'rebuilds'] as const).filter((name) => values[name] !== undefined);
+    if (given.length > 0)
+      return { error: `${given.map((name) => `--${name}`).join(' and ')} do not apply to --scale (prod, goals of issue 15)` };
+    const sizes = values.sizes === undefined ? DEFAULT_SCALE_SIZES : scaleSizes(values.sizes);
+    if ('error' in sizes) return sizes;
+    if (values.svg === '') return { error: '--svg needs a file name' };
+    return { mode: 'scale', runs, sizes, svg: values.svg };
+  }
+  const scaleOnly = (['sizes', 'svg'] as const).filter((name) => values[name] !== undefined);
+  if (scaleOnly.length > 0) {
+    return { error: `${scaleOnly.map((name) => `--${name}`).join(' and ')} only appl${scaleOnly.length === 1 ? 'ies' : 'y'} to --scale` };
+  }
   if (values.tests) {
     const given = (['env', 'rebuilds'] as const).filter((name) => values[name] !== undefined);
     if (given.length > 0)

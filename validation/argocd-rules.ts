@@ -49,18 +49,26 @@ function sourcesOf(manifest: Manifest): Source[] {
  */
 export function checkApplicationPaths(set: ManifestSet, folders: readonly string[] = []): Finding[] {
   const findings: Finding[] = [];
-  const files = [...set.manifests.map((m) => m.file), ...folders.map((f) => `${f.replace(/\/+$/, '')}/`)].map(
-    (f) => `/${f.replace(/\\/g, '/')}`,
-  );
-  const holds = (path: string) => files.some((f) => f.includes(`/${path.replace(/^\.?\/+|\/+$/g, '')}/`));
   const sources = set.ofKind('Application').flatMap(sourcesOf);
+  if (!sources.length) return findings;
+  // Read once, not per Application: the environments whose tree (<env>/<app>/<file>) the files show, and
+  // every run of whole folder names in their paths (`prod/titanium-prod`), one of which a source's path must be.
+  const trees = new Set<string>();
+  const runs = new Set<string>();
+  for (const f of [...set.manifests.map((m) => m.file), ...folders.map((folder) => `${folder.replace(/\/+$/, '')}/`)]) {
+    const parts = `/${f.replace(/\\/g, '/')}`.split('/');
+    if (parts.length >= 4 && parts[parts.length - 2] && parts[parts.length - 1]) trees.add(parts[parts.length - 3]);
+    for (let from = 1; from < parts.length - 1; from++) {
+      for (let to = from; to < parts.length - 1; to++) runs.add(parts.slice(from, to + 1).join('/'));
+    }
+  }
+  const holds = (path: string) => runs.has(path.replace(/^\.?\/+|\/+$/g, ''));
   // Repositories the files show to be the one validated: an Application of them reads a folder that is here.
   const validated = new Set(sources.filter((s) => s.repository && holds(s.path)).map((s) => s.repository));
   for (const { manifest, field, path, repository, repoURL } of sources) {
     const environment = path.split('/')[0];
     // Only judged when the environment's tree (<env>/<app>/<file>) is among the files being validated.
-    const tree = new RegExp(`/${environment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/]+/[^/]+$`);
-    if (!files.some((f) => tree.test(f)) || holds(path)) continue;
+    if (!trees.has(environment) || holds(path)) continue;
     const prunes = 'the Application would sync nothing and prune what it had';
     if (set.project) {
       findings.push(findingFor(manifest, 'error', 'argocd-path', field, `${path} holds no manifests: ${prunes}`));

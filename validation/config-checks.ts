@@ -114,11 +114,13 @@ function checkCallGraph(config: PlatformConfig): Finding[] {
 function checkRoutes(config: PlatformConfig): Finding[] {
   const findings: Finding[] = [];
   const services = config.services.map((s) => s.name);
+  // A route per service is common: looked up, not scanned.
+  const known = new Set(services);
   const names = new Map<string, number>();
   config.routes.forEach((route, i) => {
     const at = (field: string, message: string) =>
       findings.push(problem('config/routes.ts', `route ${route.name}`, `routes[${i}].${field}`, message));
-    if (!services.includes(route.service))
+    if (!known.has(route.service))
       at('service', expected(`one of the HTTP services of config/services.ts (${services.join(', ')})`, route.service, 'string'));
     const twin = names.get(route.name);
     if (twin !== undefined) at('name', expected(`a name no other route has`, route.name, 'string') + `, also the name of routes[${twin}]`);

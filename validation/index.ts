@@ -110,11 +110,11 @@ export function validateManifests(manifests: readonly Manifest[], context: Valid
       return m;
     }
   });
-  const { mode, namespaceLabels, podSecurity } = context;
+  const { mode, namespaceLabels, podSecurity, work } = context;
   const findings = guarded('schema', () => checkSchemas(manifests));
   let set: ManifestSet | undefined;
   try {
-    set = new ManifestSet(judged, ns, { mode, namespaceLabels, podSecurity });
+    set = new ManifestSet(judged, ns, { mode, namespaceLabels, podSecurity, work });
   } catch (error) {
     findings.push(internalError('reading workloads, Services and namespaces for the rules after schema', error));
   }
@@ -122,8 +122,12 @@ export function validateManifests(manifests: readonly Manifest[], context: Valid
     const model = set;
     const checks: [string, () => Finding[]][] = [
       ['namespace context', () => checkNamespaceContext(model, ns)],
-      ['secret-data', () => checkNoSecretData(judged, model.mode, ns)],
-      ['secret-ref', () => checkSecretReferences(judged, context.externalSecrets, ns, { mode: model.mode, stated: context.statedSecrets })],
+      // The set's manifests are `judged`, counted when `work` is given.
+      ['secret-data', () => checkNoSecretData(model.manifests, model.mode, ns)],
+      [
+        'secret-ref',
+        () => checkSecretReferences(model.manifests, context.externalSecrets, ns, { mode: model.mode, stated: context.statedSecrets }),
+      ],
       ['pod-security, resources, probes, image-tag, host-access, volume-permissions', () => checkWorkloads(model)],
       ['service-selector, service-port, port-protocol', () => checkServices(model, ns)],
       ['route-destination, route-rewrite', () => checkVirtualServices(model, ns)],
@@ -137,7 +141,7 @@ export function validateManifests(manifests: readonly Manifest[], context: Valid
       ['reference', () => checkReferences(model)],
       ['argocd-path', () => checkApplicationPaths(model, context.inputFolders)],
     ];
-    for (const [rules, check] of checks) findings.push(...guarded(rules, check));
+    for (const [rules, check] of checks) findings.push(...guarded(rules, work ? () => work.during(rules, check) : check));
   }
   try {
     return applyWaivers(findings, judged);

@@ -4,7 +4,7 @@
 import { doubledSlashRewrites, type HttpRoute } from './evaluators/routing';
 import { findingFor, type Finding } from './finding';
 import { selects, type Labels, type ManifestSet, type Workload } from './model';
-import { groupByNamespace, targetPortOn, workloadName } from './service-rules';
+import { targetPortOn, workloadName } from './service-rules';
 
 interface Destination {
   readonly host?: string;
@@ -38,12 +38,7 @@ export function checkVirtualServices(set: ManifestSet, defaultNamespace: string)
         const target = serviceOf(destination.host, namespace);
         if (!target || !set.hasServicesIn(target.namespace)) return;
         const field = `${path}.route[${j}].destination`;
-        const service = set.manifests.find(
-          (m) =>
-            m.object.kind === 'Service' &&
-            m.object.metadata?.name === target.name &&
-            (m.object.metadata?.namespace ?? defaultNamespace) === target.namespace,
-        );
+        const service = set.named('Service', target.namespace, target.name);
         if (!service) {
           findings.push(
             findingFor(manifest, 'error', 'route-destination', `${field}.host`, `no Service ${target.namespace}/${target.name}`),
@@ -120,16 +115,38 @@ function workloadLevel(spec: PeerAuthenticationSpec): boolean {
  */
 export class MtlsPolicies {
   private readonly namespaceWide = new Map<string, PeerAuthenticationSpec>();
-  private readonly forWorkloads = new Map<string, PeerAuthenticationSpec[]>();
+  /**
+   * Workload policies by `namespace\0key\0value` of their first matchLabels entry, each with its
+   * place among the policies: a pod is matched only against the policies one of its labels can meet.
+   */
+  private readonly forWorkloads = new Map<string, { spec: PeerAuthenticationSpec; order: number }[]>();
 
   constructor(set: ManifestSet, defaultNamespace: string) {
+    let order = 0;
     for (const manifest of set.ofKind('PeerAuthentication')) {
       const spec = (manifest.object.spec ?? {}) as PeerAuthenticationSpec;
       const namespace = set.namespaceOf(manifest, defaultNamespace);
-      if (workloadLevel(spec)) this.forWorkloads.set(namespace, [...(this.forWorkloads.get(namespace) ?? []), spec]);
+      if (workloadLevel(spec)) {
+        const [key, value] = Object.entries(spec.selector!.matchLabels!)[0];
+        const posting = `${namespace}\0${key}\0${String(value)}`;
+        const policies = this.forWorkloads.get(posting);
+        if (policies) policies.push({ spec, order: order++ });
+        else this.forWorkloads.set(posting, [{ spec, order: order++ }]);
+      }
       // Of several namespace-wide policies Istio takes the oldest; the first here.
       else if (!this.namespaceWide.has(namespace)) this.namespaceWide.set(namespace, spec);
     }
+  }
+
+  /** The first workload policy of the pod's namespace that selects it. */
+  private ownPolicy(w: Workload): PeerAuthenticationSpec | undefined {
+    let first: { spec: PeerAuthenticationSpec; order: number } | undefined;
+    for (const [key, value] of Object.entries(w.podLabels)) {
+      for (const policy of this.forWorkloads.get(`${w.namespace}\0${key}\0${String(value)}`) ?? []) {
+        if ((!first || policy.order < first.order) && selects(policy.spec.selector?.matchLabels, w.podLabels)) first = policy;
+      }
+    }
+    return first?.spec;
   }
 
   /**
@@ -137,7 +154,7 @@ export class MtlsPolicies {
    * undefined when no policy in the set decides it (the mesh-wide one may be outside the files).
    */
   modeOf(w: Workload, containerPort: number | undefined): MtlsMode | undefined {
-    const own = (this.forWorkloads.get(w.namespace) ?? []).find((spec) => selects(spec.selector?.matchLabels, w.podLabels));
+    const own = this.ownPolicy(w);
     const portLevel = containerPort === undefined ? undefined : own?.portLevelMtls?.[String(containerPort)]?.mode;
     const chain = [portLevel, own?.mtls?.mode, this.namespaceWide.get(w.namespace)?.mtls?.mode];
     const mesh = this.namespaceWide.get(ROOT_NAMESPACE);
@@ -181,7 +198,6 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
   }
   const policies = new MtlsPolicies(set, defaultNamespace);
   const services = new Map(set.ofKind('Service').map((m) => [`${set.namespaceOf(m, defaultNamespace)}/${m.object.metadata?.name}`, m]));
-  const workloadsIn = groupByNamespace(set.workloads, (w) => w.namespace);
   for (const manifest of set.ofKind('DestinationRule')) {
     const namespace = set.namespaceOf(manifest, defaultNamespace);
     const spec = (manifest.object.spec ?? {}) as {
@@ -194,7 +210,7 @@ export function checkMtls(set: ManifestSet, defaultNamespace: string): Finding[]
     if (!target || !service) continue;
     const serviceSpec = (service.object.spec ?? {}) as { selector?: Labels; ports?: { port?: number; targetPort?: number | string }[] };
     // Whether plaintext fails depends on the pods behind the host: in the mesh under STRICT it does, outside it plaintext is all they speak.
-    const pods = (workloadsIn.get(target.namespace) ?? []).filter((w) => selects(serviceSpec.selector, w.podLabels));
+    const pods = set.workloadsSelectedBy(target.namespace, serviceSpec.selector);
     if (!pods.length) continue;
     const servicePorts = (Array.isArray(serviceSpec.ports) ? serviceSpec.ports : []).filter((p) => p && typeof p === 'object');
     const portLevel = Array.isArray(spec.trafficPolicy?.portLevelSettings) ? spec.trafficPolicy.portLevelSettings : [];

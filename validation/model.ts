@@ -96,6 +96,53 @@ export interface SetContext {
   readonly namespaceLabels?: Readonly<Record<string, Labels>>;
   /** Pod Security level of namespaces whose enforce label is seen nowhere (`--pod-security`). */
   readonly podSecurity?: PodSecurityLevel;
+  /** Counts what the rules read of the manifests and workloads (test/validation/linear-work.test.ts); costs nothing when absent. */
+  readonly work?: WorkCounter;
+}
+
+/**
+ * Counts the work the rules do by the properties they read of manifests and workloads (at any
+ * depth), per step: a rule that reads a constant amount per object does linear work, one that scans
+ * every object for each object reads quadratically many. Counting is by reads, not time, so a test
+ * can hold the rules to linear growth on any machine.
+ */
+export class WorkCounter {
+  readonly reads = new Map<string, number>();
+  private step = 'reading the set';
+
+  /** Runs `run` with its reads counted under `step`. */
+  during<T>(step: string, run: () => T): T {
+    const outer = this.step;
+    this.step = step;
+    try {
+      return run();
+    } finally {
+      this.step = outer;
+    }
+  }
+
+  read(): void {
+    this.reads.set(this.step, (this.reads.get(this.step) ?? 0) + 1);
+  }
+
+  get total(): number {
+    return [...this.reads.values()].reduce((sum, n) => sum + n, 0);
+  }
+}
+
+/** A view of `value` that counts every property read, at any depth; the same object gets the same view. */
+function countedView<T>(value: T, counter: WorkCounter, views: WeakMap<object, unknown>): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const known = views.get(value);
+  if (known) return known as T;
+  const view = new Proxy(value, {
+    get(target, key, receiver) {
+      counter.read();
+      return countedView(Reflect.get(target, key, receiver) as unknown, counter, views);
+    },
+  });
+  views.set(value, view);
+  return view;
 }
 
 /** Where a namespace's Pod Security level comes from: its labels, the caller's `podSecurity`, or nowhere. */
@@ -122,6 +169,65 @@ function injectedInto(namespaceLabels: Labels | undefined, template: PodTemplate
   return namespaceLabels?.[INJECTION_LABEL] === 'enabled' || namespaceLabels?.[REVISION_LABEL] !== undefined;
 }
 
+/**
+ * Items (workloads, Services) by namespace and by label, built once per set, so that matching a
+ * selector looks only at the items that carry its first `In` requirement (every matchLabels entry
+ * is one), not at every item of the namespace. Lists keep the order of the items they index.
+ */
+class LabelIndex<T> {
+  private readonly all: T[] = [];
+  private readonly byNamespace = new Map<string, T[]>();
+  /** `namespace\0key\0value` → items of that namespace. */
+  private readonly postings = new Map<string, T[]>();
+  /** `key\0value` → items of every namespace. */
+  private readonly anywhere = new Map<string, T[]>();
+  private readonly position = new Map<T, number>();
+
+  constructor(items: readonly T[], namespaceOf: (item: T) => string, labelsOf: (item: T) => Labels) {
+    for (const item of items) {
+      const namespace = namespaceOf(item);
+      this.position.set(item, this.all.length);
+      this.all.push(item);
+      append(this.byNamespace, namespace, item);
+      for (const [key, value] of Object.entries(labelsOf(item))) {
+        if (value === undefined) continue;
+        append(this.postings, `${namespace}\0${key}\0${String(value)}`, item);
+        append(this.anywhere, `${key}\0${String(value)}`, item);
+      }
+    }
+  }
+
+  in(namespace: string): readonly T[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
+  /**
+   * The items of the namespaces (`any`: of every namespace) that may meet the requirements: those
+   * with the first `In` requirement's key and one of its values, or all of them when there is none
+   * (a selector of only NotIn, Exists or DoesNotExist). The caller still matches each one.
+   */
+  candidates(namespaces: readonly string[] | 'any', requirements: readonly LabelRequirement[]): readonly T[] {
+    const first = requirements.find((r) => r.operator === 'In');
+    const scopes: readonly (string | undefined)[] = namespaces === 'any' ? [undefined] : namespaces;
+    return scopes.flatMap((namespace) => {
+      if (!first) return namespace === undefined ? this.all : this.in(namespace);
+      const lists = [...new Set(first.values)].map((value) =>
+        namespace === undefined
+          ? (this.anywhere.get(`${first.key}\0${value}`) ?? [])
+          : (this.postings.get(`${namespace}\0${first.key}\0${value}`) ?? []),
+      );
+      // An item has one value per key, so the lists are disjoint, but interleaved: keep the items' order.
+      return lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => this.position.get(a)! - this.position.get(b)!);
+    });
+  }
+}
+
+function append<K, T>(map: Map<K, T[]>, key: K, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
 export class ManifestSet {
   readonly manifests: readonly Manifest[];
   /**
@@ -134,14 +240,35 @@ export class ManifestSet {
   readonly workloads: readonly Workload[];
   readonly mode: ValidationMode;
   private readonly assumedPodSecurity?: PodSecurityLevel;
+  // Indexes, built once here so that no rule scans every object for each object (docs/speed.md: "What the code does about it").
+  private readonly byKind = new Map<string, Manifest[]>();
+  /** `kind\0namespace\0name` (the namespace as defaulted) → the first such manifest. */
+  private readonly byName = new Map<string, Manifest>();
+  /** `kind\0name` of manifests that name no namespace. */
+  private readonly unnamespaced = new Set<string>();
+  /** Namespaces a Service names itself. */
+  private readonly serviceNamespaces = new Set<string>();
+  private readonly workloadIndex: LabelIndex<Workload>;
+  private readonly serviceIndex: LabelIndex<Manifest>;
 
   constructor(manifests: readonly Manifest[], defaultNamespace: string, context: SetContext = {}) {
-    this.manifests = manifests;
+    const { work } = context;
+    const views = new WeakMap<object, unknown>();
+    const counted = <T>(value: T): T => (work ? countedView(value, work, views) : value);
+    this.manifests = work ? manifests.map(counted) : manifests;
     this.mode = context.mode ?? 'project';
     this.assumedPodSecurity = context.podSecurity;
-    const namespaces = new Map<string, KubeObject>(
-      manifests.filter((m) => m.object.kind === 'Namespace').map((m) => [m.object.metadata?.name ?? '', m.object]),
-    );
+    for (const manifest of this.manifests) {
+      const { kind, metadata } = manifest.object;
+      append(this.byKind, kind, manifest);
+      const name = metadata?.name;
+      const key = `${kind}\0${metadata?.namespace ?? defaultNamespace}\0${name}`;
+      if (typeof name === 'string' && !this.byName.has(key)) this.byName.set(key, manifest);
+      if (metadata?.namespace === undefined) {
+        if (typeof name === 'string') this.unnamespaced.add(`${kind}\0${name}`);
+      } else if (kind === 'Service') this.serviceNamespaces.add(metadata.namespace);
+    }
+    const namespaces = new Map<string, KubeObject>(this.ofKind('Namespace').map((m) => [m.object.metadata?.name ?? '', m.object]));
     this.namespacesInManifests = new Set(namespaces.keys());
     for (const [name, labels] of Object.entries(context.namespaceLabels ?? {})) {
       const seen = namespaces.get(name);
@@ -151,7 +278,7 @@ export class ManifestSet {
       });
     }
     this.namespaces = namespaces;
-    this.workloads = manifests.flatMap((manifest) => {
+    this.workloads = this.manifests.flatMap((manifest) => {
       if (!WORKLOAD_KINDS.includes(manifest.object.kind)) return [];
       const found = templateOf(manifest.object);
       if (!found?.template.spec?.containers) return [];
@@ -159,7 +286,7 @@ export class ManifestSet {
       const injected = injectedInto(this.namespaces.get(namespace)?.metadata?.labels, found.template);
       const own = found.template.spec.containers.flatMap((c) => c.ports ?? []);
       return [
-        {
+        counted({
           manifest,
           namespace,
           templatePath: found.path,
@@ -168,9 +295,19 @@ export class ManifestSet {
           podLabels: { ...found.template.metadata?.labels, ...(injected ? { 'security.istio.io/tlsMode': 'istio' } : {}) },
           // The pod's own ports are laid over the injected template's (a gateway declares the proxy's port itself).
           ports: injected ? [...own, ...SIDECAR_PORTS.filter((p) => !own.some((o) => o.containerPort === p.containerPort))] : own,
-        },
+        }),
       ];
     });
+    this.workloadIndex = new LabelIndex(
+      this.workloads,
+      (w) => w.namespace,
+      (w) => w.podLabels,
+    );
+    this.serviceIndex = new LabelIndex(
+      this.ofKind('Service'),
+      (s) => this.namespaceOf(s, defaultNamespace),
+      (s) => labelsOf(s.object),
+    );
   }
 
   /** Whether the rules may name this project's files and history: false for anyone else's YAML. */
@@ -178,12 +315,54 @@ export class ManifestSet {
     return this.mode === 'project';
   }
 
-  ofKind(kind: string): Manifest[] {
-    return this.manifests.filter((m) => m.object.kind === kind);
+  /** The manifests of a kind, in order: a list the set shares with every caller, not to be changed. */
+  ofKind(kind: string): readonly Manifest[] {
+    return this.byKind.get(kind) ?? [];
   }
 
   namespaceOf(manifest: Manifest, defaultNamespace: string): string {
     return manifest.object.metadata?.namespace ?? defaultNamespace;
+  }
+
+  /** The first manifest of this kind, namespace (an object naming none is in the default one) and name. */
+  named(kind: string, namespace: string, name: string): Manifest | undefined {
+    return this.byName.get(`${kind}\0${namespace}\0${name}`);
+  }
+
+  /** Whether an object of this kind and name is in the namespace, or names no namespace (and so lands wherever it is applied). */
+  existsFor(kind: string, namespace: string, name: string): boolean {
+    return this.byName.has(`${kind}\0${namespace}\0${name}`) || this.unnamespaced.has(`${kind}\0${name}`);
+  }
+
+  /** The workloads of a namespace, in order (shared: not to be changed). */
+  workloadsIn(namespace: string): readonly Workload[] {
+    return this.workloadIndex.in(namespace);
+  }
+
+  /** The Services of a namespace (an object naming none is in the default one), in order (shared: not to be changed). */
+  servicesIn(namespace: string): readonly Manifest[] {
+    return this.serviceIndex.in(namespace);
+  }
+
+  /** The workloads of a namespace whose pods a Service-style selector selects (`selects`), in order. */
+  workloadsSelectedBy(namespace: string, selector: Labels | undefined): Workload[] {
+    if (!isRecord(selector)) return [];
+    const requirements = Object.entries(selector).map(([key, value]) => ({ key, operator: 'In', values: [String(value)] }));
+    return this.workloadIndex.candidates([namespace], requirements).filter((w) => selects(selector, w.podLabels));
+  }
+
+  /** The workloads of the namespaces (`any`: of every one) whose pods a LabelSelector selects (`labelSelectorMatches`), in order. */
+  workloadsMatching(namespaces: readonly string[] | 'any', selector: unknown): Workload[] {
+    const requirements = selector === undefined || selector === null ? undefined : labelRequirements(selector);
+    if (!requirements) return [];
+    return this.workloadIndex.candidates(namespaces, requirements).filter((w) => labelSelectorMatches(selector, w.podLabels));
+  }
+
+  /** The Services of the namespaces (`any`: of every one) whose own labels a LabelSelector selects, in order. */
+  servicesMatching(namespaces: readonly string[] | 'any', selector: unknown): Manifest[] {
+    const requirements = selector === undefined || selector === null ? undefined : labelRequirements(selector);
+    if (!requirements) return [];
+    return this.serviceIndex.candidates(namespaces, requirements).filter((s) => labelSelectorMatches(selector, labelsOf(s.object)));
   }
 
   /** Whether the labels of the namespace are known (a Namespace among the manifests, or stated by the caller). */
@@ -218,16 +397,19 @@ export class ManifestSet {
    * Helm chart, say) cannot be judged here and are not.
    */
   hasWorkloadsIn(namespace: string): boolean {
-    return this.workloads.some((w) => w.namespace === namespace);
+    return this.workloadIndex.in(namespace).length > 0;
   }
 
   /** Whether this set holds the namespace's Services (or its workloads, whose Services it would hold). */
   hasServicesIn(namespace: string): boolean {
-    return (
-      this.hasWorkloadsIn(namespace) ||
-      this.manifests.some((m) => m.object.kind === 'Service' && m.object.metadata?.namespace === namespace)
-    );
+    return this.hasWorkloadsIn(namespace) || this.serviceNamespaces.has(namespace);
   }
+}
+
+/** An object's own labels; anything but a map (the schema rule reports it) counts as none. */
+function labelsOf(object: KubeObject): Labels {
+  const labels = object.metadata?.labels;
+  return isRecord(labels) ? (labels as Labels) : {};
 }
 
 /**

@@ -5,7 +5,7 @@ import { findingFor, type Finding } from './finding';
 import type { MetricLabelValues } from '../config/types';
 import type { Manifest } from './manifest';
 import { MtlsPolicies } from './mesh-rules';
-import { labelSelectorMatches, selects, type LabelSelector, type Labels, type ManifestSet, type Workload } from './model';
+import { labelSelectorMatches, type LabelSelector, type Labels, type ManifestSet, type Workload } from './model';
 import {
   closestMiss,
   groupByNamespace,
@@ -83,10 +83,16 @@ class ByNamespace<T> {
     return this.groups.get(namespace) ?? [];
   }
   inScopeOf(spec: MonitorSpec, own: string): readonly T[] {
-    if (spec.namespaceSelector?.any === true) return this.all;
-    const names = spec.namespaceSelector?.matchNames;
-    return (Array.isArray(names) && names.length ? [...new Set(names)] : [own]).flatMap((name) => this.in(String(name)));
+    const scope = scopeOf(spec, own);
+    return scope === 'any' ? this.all : scope.flatMap((name) => this.in(name));
   }
+}
+
+/** The namespaces a monitor's namespaceSelector reaches: every one (`any`), those it names, or its own. */
+function scopeOf(spec: MonitorSpec, own: string): readonly string[] | 'any' {
+  if (spec.namespaceSelector?.any === true) return 'any';
+  const names = spec.namespaceSelector?.matchNames;
+  return (Array.isArray(names) && names.length ? [...new Set(names)] : [own]).map(String);
 }
 
 /** `Deployment web's port 8080` for a message. */
@@ -109,8 +115,14 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
     const refused = appPorts.filter(({ pod, port }) => policies.modeOf(pod, port) === 'STRICT');
     const undecided = appPorts.filter(({ pod, port }) => policies.modeOf(pod, port) === undefined);
     // One error per pod: each is a workload whose metrics are lost.
-    for (const pod of new Set(refused.map((t) => t.pod))) {
-      const message = `scrapes ${named(refused.filter((t) => t.pod === pod))} in plaintext, but its pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)`;
+    const refusedOf = new Map<Workload, (typeof targets)[number][]>();
+    for (const t of refused) {
+      const ofPod = refusedOf.get(t.pod);
+      if (ofPod) ofPod.push(t);
+      else refusedOf.set(t.pod, [t]);
+    }
+    for (const [, ofPod] of refusedOf) {
+      const message = `scrapes ${named(ofPod)} in plaintext, but its pods have a sidecar under STRICT mTLS: Prometheus outside the mesh gets nothing (scrape the sidecar's :15020/stats/prometheus instead)`;
       findings.push(findingFor(manifest, 'error', 'scrape', field, message));
     }
     if (!refused.length && undecided.length) {
@@ -138,9 +150,9 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
     const spec = (manifest.object.spec ?? {}) as MonitorSpec & { podMetricsEndpoints?: Endpoint[] };
     const own = set.namespaceOf(manifest, defaultNamespace);
     const selector = spec.selector ?? {};
-    const scoped = workloads.inScopeOf(spec, own);
-    const pods = scoped.filter((w) => labelSelectorMatches(selector, w.podLabels));
+    const pods = set.workloadsMatching(scopeOf(spec, own), selector);
     if (!pods.length) {
+      const scoped = workloads.inScopeOf(spec, own);
       const made = operatorMade.inScopeOf(spec, own);
       if (scoped.length && !made.some((pod) => labelSelectorMatches(selector, pod.labels)))
         selectsNothing(manifest, selector, 'pods', [...scoped.map((w) => ({ labels: w.podLabels, name: workloadName(w) })), ...made]);
@@ -175,9 +187,10 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
   for (const manifest of set.ofKind('ServiceMonitor')) {
     const spec = (manifest.object.spec ?? {}) as MonitorSpec & { endpoints?: Endpoint[] };
     const selector = spec.selector ?? {};
-    const scoped = services.inScopeOf(spec, set.namespaceOf(manifest, defaultNamespace));
-    const selected = scoped.filter((s) => labelSelectorMatches(selector, s.object.metadata?.labels ?? {}));
+    const own = set.namespaceOf(manifest, defaultNamespace);
+    const selected = set.servicesMatching(scopeOf(spec, own), selector);
     if (!selected.length) {
+      const scoped = services.inScopeOf(spec, own);
       if (scoped.length)
         selectsNothing(
           manifest,
@@ -205,7 +218,7 @@ export function checkScrapes(set: ManifestSet, defaultNamespace: string): Findin
         const ports = (Array.isArray(serviceSpec.ports) ? serviceSpec.ports : []).filter((p) => p && typeof p === 'object');
         const kept = byName !== undefined ? ports.filter((p) => p.name === byName) : ports;
         keptPorts += kept.length;
-        const behind = workloads.in(set.namespaceOf(service, defaultNamespace)).filter((w) => selects(serviceSpec.selector, w.podLabels));
+        const behind = set.workloadsSelectedBy(set.namespaceOf(service, defaultNamespace), serviceSpec.selector);
         podsSeen ||= behind.length > 0;
         for (const pod of behind) {
           for (const port of kept) {

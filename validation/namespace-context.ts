@@ -48,7 +48,7 @@ function injectionNote(
       (p) => !p?.appProtocol && !PROTOCOL_PORT_NAME.test(p?.name ?? ''),
     ),
   );
-  const scraped = workloads.length > 0 && set.manifests.some((m) => SCRAPE_KINDS.has(m.object.kind));
+  const scraped = workloads.length > 0 && [...SCRAPE_KINDS].some((kind) => set.ofKind(kind).length > 0);
   if (!unnamed && !scraped) return undefined;
   const skipped = [
     ...(unnamed ? ['port-protocol did not ask its Services to name their ports’ protocol'] : []),

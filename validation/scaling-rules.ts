@@ -1,7 +1,7 @@
 // Autoscaling and disruption: an HPA's target exists, leaves `replicas` unset and requests CPU in every
 // container; no PodDisruptionBudget can block every node drain at the workload's minimum.
 import { findingFor, type Finding } from './finding';
-import { labelSelectorMatches, type ManifestSet, type Workload } from './model';
+import type { ManifestSet, Workload } from './model';
 
 interface HpaSpec {
   readonly scaleTargetRef?: { readonly kind?: string; readonly name?: string };
@@ -86,7 +86,7 @@ export function checkDisruptionBudgets(set: ManifestSet, defaultNamespace: strin
     };
     const namespace = set.namespaceOf(manifest, defaultNamespace);
     // policy/v1: an empty selector selects every pod of the namespace, an absent one none.
-    const owners = set.workloads.filter((w) => w.namespace === namespace && labelSelectorMatches(spec.selector, w.podLabels));
+    const owners = set.workloadsMatching([namespace], spec.selector);
     for (const owner of owners) {
       const minimum = hpaFor(owner)?.minReplicas ?? (owner.manifest.object.spec as { replicas?: number }).replicas ?? 1;
       const allowed =

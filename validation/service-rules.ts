@@ -195,10 +195,6 @@ export function helmHook(w: Workload): boolean {
 
 export function checkServices(set: ManifestSet, defaultNamespace: string): Finding[] {
   const findings: Finding[] = [];
-  const workloadsIn = groupByNamespace(
-    set.workloads.filter((w) => !helmHook(w)),
-    (w) => w.namespace,
-  );
   const operatorPodsIn = groupByNamespace(operatorPods(set, defaultNamespace), (pod) => pod.namespace);
   for (const manifest of set.ofKind('Service')) {
     const spec = (manifest.object.spec ?? {}) as ServiceSpec;
@@ -222,9 +218,9 @@ export function checkServices(set: ManifestSet, defaultNamespace: string): Findi
     // Without a selector (or with an empty one) the Service's endpoints are managed by hand: nothing to judge.
     const selector = spec.selector;
     if (spec.type === 'ExternalName' || !selector || typeof selector !== 'object' || Object.keys(selector).length === 0) continue;
-    const workloads = workloadsIn.get(namespace) ?? [];
-    const pods = workloads.filter((w) => selects(selector, w.podLabels));
+    const pods = set.workloadsSelectedBy(namespace, selector).filter((w) => !helmHook(w));
     if (pods.length === 0) {
+      const workloads = set.workloadsIn(namespace).filter((w) => !helmHook(w));
       const operatorMade = operatorPodsIn.get(namespace) ?? [];
       if (operatorMade.some((pod) => selects(selector, pod.labels))) continue;
       const finding = noPodsFinding(manifest, selector, namespace, workloads, operatorMade);
@@ -423,10 +419,8 @@ export function unseenNote(rule: string, group: UnseenTargets, state?: (name: st
  */
 export function checkReferences(set: ManifestSet): Finding[] {
   const findings: Finding[] = [];
-  const exists = (kind: string, namespace: string, name: string) =>
-    set.manifests.some(
-      (m) => m.object.kind === kind && m.object.metadata?.name === name && (m.object.metadata?.namespace ?? namespace) === namespace,
-    );
+  // In the namespace, or naming none (and so wherever it is applied): an index lookup, not a scan.
+  const exists = (kind: string, namespace: string, name: string) => set.existsFor(kind, namespace, name);
   // Names of each kind per namespace, for the typo a missing name may be; looked up only for missing ones.
   const namesIn = new Map<string, Map<string, string[]>>();
   const namesOf = (kind: string, namespace: string): string[] => {
