@@ -1,8 +1,8 @@
 // The objects the rules after `schema` read: each conformed to the structural schema of its kind, so
 // that a rule never meets a value of a type it does not expect (a string where a list of containers
 // belongs, `null` for a route). The schema rule reads the objects as written and reports every such
-// value; the API server refuses the object for it, so nothing the other rules could say about that
-// one value matters. Conforming drops it:
+// value the API server refuses, so nothing the other rules could say about that one value matters;
+// a `null` it takes (a map's value, an optional field) means unset or empty there too. Conforming drops it:
 // - a value of the wrong type, or `null`, in an object or a map is treated as unset;
 // - in a list it becomes the item type's zero value (`{}` for an object), as Kubernetes decodes a
 //   `null` item, so the indices of the other items, which findings name, do not move.

@@ -123,7 +123,7 @@ export function validateManifests(manifests: readonly Manifest[], context: Valid
     const checks: [string, () => Finding[]][] = [
       ['namespace context', () => checkNamespaceContext(model, ns)],
       // The set's manifests are `judged`, counted when `work` is given.
-      ['secret-data', () => checkNoSecretData(model.manifests, model.mode)],
+      ['secret-data', () => checkNoSecretData(model.manifests, model.mode, ns)],
       [
         'secret-ref',
         () => checkSecretReferences(model.manifests, context.externalSecrets, ns, { mode: model.mode, stated: context.statedSecrets }),

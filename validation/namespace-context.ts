@@ -1,5 +1,5 @@
 // What the rules could not see about a namespace, said once per namespace as a note (foreign mode): its Pod Security
-// level (pod-security, resources and probes judge only `restricted` namespaces) and whether Istio
+// level (pod-security judges `baseline` and `restricted` namespaces, resources and probes only `restricted` ones) and whether Istio
 // injects sidecars there (port-protocol, and scrape's mTLS check). Without these notes the same
 // Deployment gets a handful of findings alone and many more beside its Namespace, with nothing to say why.
 import type { Manifest } from './manifest';
@@ -27,7 +27,9 @@ function podSecurityNote(set: ManifestSet, namespace: string, first: Manifest, c
     const judged =
       level === 'restricted'
         ? `pod-security, resources and probes were judged against restricted for ${workloads}`
-        : `pod-security, resources and probes, which apply to restricted namespaces, were not judged for ${workloads}`;
+        : level === 'baseline'
+          ? `pod-security was judged against baseline for ${workloads}; resources and probes, which apply to restricted namespaces, were not`
+          : `pod-security, resources and probes, which apply to baseline and restricted namespaces, were not judged for ${workloads}`;
     message = `namespace "${namespace}" shows no Pod Security level here: assumed ${level}, as --pod-security says; ${judged}`;
   }
   return message ? findingFor(first, 'note', 'pod-security', undefined, message) : undefined;

@@ -157,6 +157,16 @@ function quantityProblem(error: SchemaError, object: unknown): { field: string; 
   };
 }
 
+/**
+ * A null value of a map: a built-in kind's map of strings decodes it as "" (`stringData: {region: }`
+ * creates the Secret, checked with a server dry run); a custom resource's schema prunes it.
+ */
+function nullValueNote(builtIn: boolean): string {
+  return builtIn
+    ? 'is null: the API server stores it as an empty value; write "" if that is meant'
+    : 'is null: the API server drops it as unset; leave it out or give it a value';
+}
+
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
 /**
@@ -202,9 +212,15 @@ export function checkSchemas(manifests: readonly Manifest[], set: GeneratedSchem
     // The structures cannot tell a quantity (`cpu: 0.5`, fine) from an IntOrString (`targetPort: 80.5`, not):
     // such a complaint stands only where kubernetes-models' validators, which can, fail too.
     const fractional = new Map<string, string>();
+    // A null the API server takes (a map's value, an optional field): kubernetes-models' "must be string" there is no error.
+    const takenNulls = new Set<string>();
     if (shape) {
       for (const problem of checkShape(manifest.object, shape, set)) {
-        if (Model && problem.fractional) fractional.set(problem.field, problem.message);
+        if (problem.null === 'unset' || problem.null === 'map-value') {
+          takenNulls.add(problem.field);
+          if (problem.null === 'map-value')
+            findings.push(findingFor(manifest, 'note', 'schema', problem.field, nullValueNote(Model !== undefined)));
+        } else if (Model && problem.fractional) fractional.set(problem.field, problem.message);
         else report(problem.field, problem.message);
       }
     }
@@ -223,7 +239,7 @@ export function checkSchemas(manifests: readonly Manifest[], set: GeneratedSchem
       const quantityFirst = [...errors].sort((a, b) => Number(isQuantityError(b)) - Number(isQuantityError(a)));
       for (const e of quantityFirst) {
         const { field, message } = isQuantityError(e) ? quantityProblem(e, manifest.object) : describe(e, manifest.object);
-        report(field, message);
+        if (!takenNulls.has(field)) report(field, message);
       }
     }
   }

@@ -6,6 +6,8 @@ import type { ExternalSecret } from '../config/types';
 import type { KubeObject, Manifest } from './manifest';
 import { findingFor, type Finding } from './finding';
 import type { ValidationMode } from './model';
+import { credentialEvidence } from './secret-values';
+import { fieldJoin } from './shape';
 import { typoOf, unseenCollector, unseenNote } from './service-rules';
 
 export interface SecretReference {
@@ -56,11 +58,44 @@ export function secretReferences(object: KubeObject): SecretReference[] {
   return found;
 }
 
-/** A Secret the inputs create, by the object that creates it; `keys` undefined when any key may be there. */
+/**
+ * A Secret the inputs create, by the object that creates it; `keys` undefined when any key may be
+ * there. `holder` says who gives it the keys it has, before `only a, b` or `no keys`.
+ */
 interface CreatedSecret {
   readonly by: string;
   readonly keys?: ReadonlySet<string>;
+  readonly holder: string;
 }
+
+/** One object that makes or fills a Secret. */
+interface Creator {
+  readonly by: string;
+  readonly keys?: ReadonlySet<string>;
+  /** The Secret's own manifest. */
+  readonly manifest?: boolean;
+  /** A manifest with no keys at all: a placeholder something fills (an ExternalSecret here, a controller elsewhere). */
+  readonly placeholder?: boolean;
+}
+
+/**
+ * What the creators of one Secret make of it. A Secret among the files holds exactly its `data` and
+ * `stringData` keys plus those of what fills it; any key when one of them leaves its keys open. A
+ * placeholder with no keys that nothing here fills is filled elsewhere: any key.
+ */
+function mergedSecret(creators: readonly Creator[]): CreatedSecret {
+  const filling = creators.filter((c) => !c.placeholder);
+  const by = creators[0].by;
+  if (filling.length === 0 || filling.some((c) => !c.keys)) return { by, holder: `${by} makes it with` };
+  const keys = new Set(filling.flatMap((c) => [...c.keys!]));
+  const names = filling.map((c) => (c.manifest ? 'its manifest in these files' : c.by));
+  let holder = `${names.join(' and ')} give it`;
+  if (filling.length === 1) holder = filling[0].manifest ? 'its manifest in these files holds' : `${names[0]} creates it with`;
+  return { by, keys, holder };
+}
+
+/** Secret types whose keys a controller writes (the token controller's `token`, `ca.crt`, `namespace`). */
+const FILLED_TYPES = new Set(['kubernetes.io/service-account-token']);
 
 type Spec = Record<string, Json> | undefined;
 const record = (value: Json): Record<string, Json> | undefined =>
@@ -84,13 +119,14 @@ function externalSecretTarget(spec: Spec, defaultName: string | undefined): { na
 
 /** `namespace/name` → the Secret the inputs create there; the namespace `*` stands for every namespace. */
 function createdSecrets(manifests: readonly Manifest[], defaultNamespace: string): Map<string, CreatedSecret> {
-  const created = new Map<string, CreatedSecret>();
-  const add = (namespace: string, name: string, by: string, keys?: ReadonlySet<string>) => {
+  // Two objects making one Secret: it holds the keys of both, or any when one of them says so.
+  const creators = new Map<string, Creator[]>();
+  const add = (namespace: string, name: string, by: string, keys?: ReadonlySet<string>, own?: { placeholder: boolean }) => {
     const id = `${namespace}/${name}`;
-    const earlier = created.get(id);
-    // Two objects making one Secret: it may hold the keys of either, or any when one of them says so.
-    const merged = earlier ? (earlier.keys && keys ? new Set([...earlier.keys, ...keys]) : undefined) : keys;
-    created.set(id, { by: earlier?.by ?? by, ...(merged ? { keys: merged } : {}) });
+    const creator: Creator = { by, ...(keys ? { keys } : {}), ...(own ? { manifest: true, placeholder: own.placeholder } : {}) };
+    const list = creators.get(id);
+    if (list) list.push(creator);
+    else creators.set(id, [creator]);
   };
   for (const { object } of manifests) {
     const namespace = object.metadata?.namespace ?? defaultNamespace;
@@ -98,7 +134,9 @@ function createdSecrets(manifests: readonly Manifest[], defaultNamespace: string
     const spec = record(object.spec);
     const group = object.apiVersion.split('/')[0];
     if (object.kind === 'Secret' && object.apiVersion === 'v1' && object.metadata?.name) {
-      add(namespace, object.metadata.name, by);
+      const keys = new Set([...Object.keys(record(object.data) ?? {}), ...Object.keys(record(object.stringData) ?? {})]);
+      const filled = typeof object.type === 'string' && FILLED_TYPES.has(object.type);
+      add(namespace, object.metadata.name, by, filled ? undefined : keys, { placeholder: !filled && keys.size === 0 });
     } else if (group === 'external-secrets.io' && object.kind === 'ExternalSecret') {
       const target = externalSecretTarget(spec, object.metadata?.name);
       if (target) add(namespace, target.name, by, target.keys);
@@ -118,7 +156,7 @@ function createdSecrets(manifests: readonly Manifest[], defaultNamespace: string
       add(namespace, spec.secretName, by);
     }
   }
-  return created;
+  return new Map([...creators].map(([id, list]) => [id, mergedSecret(list)]));
 }
 
 /** What makes a Secret that config/secrets.ts declares (project mode). */
@@ -183,13 +221,7 @@ export function checkSecretReferences(
           if (made.keys && !made.keys.has(key)) {
             const has = made.keys.size ? `only ${[...made.keys].join(', ')}` : 'no keys';
             findings.push(
-              findingFor(
-                manifest,
-                'error',
-                'secret-ref',
-                ref.field,
-                `Secret "${ref.name}" has no key "${key}": ${made.by} creates it with ${has}`,
-              ),
+              findingFor(manifest, 'error', 'secret-ref', ref.field, `Secret "${ref.name}" has no key "${key}": ${made.holder} ${has}`),
             );
           }
         }
@@ -252,21 +284,80 @@ export function checkSecretReferences(
 
 const holdsValues = (value: unknown): boolean => value !== null && typeof value === 'object' && Object.keys(value).length > 0;
 
-/** Secret values never go into git: a Secret with `data` or `stringData` is an error (an empty map holds none). */
-export function checkNoSecretData(manifests: readonly Manifest[], mode: ValidationMode = 'project'): Finding[] {
+/**
+ * Secrets whose readers say they hold secrets, by `namespace/name` → why: a SecretStore's or
+ * ClusterSecretStore's credentials (any `…SecretRef`/`secretRef` under `spec.provider`), the source
+ * of a PushSecret (`spec.selector.secret.name`), what an ExternalSecret fills from a store.
+ */
+function secretsReadAsSecrets(manifests: readonly Manifest[], defaultNamespace: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const add = (namespace: string, name: unknown, why: string) => {
+    if (typeof name === 'string' && !found.has(`${namespace}/${name}`)) found.set(`${namespace}/${name}`, why);
+  };
+  for (const { object } of manifests) {
+    if (object.apiVersion.split('/')[0] !== 'external-secrets.io') continue;
+    const namespace = object.metadata?.namespace ?? defaultNamespace;
+    const who = `${object.kind} ${namespace}/${object.metadata?.name ?? ''}`;
+    const spec = record(object.spec);
+    if (object.kind === 'SecretStore' || object.kind === 'ClusterSecretStore') {
+      const walk = (value: Json, underRef: boolean) => {
+        if (Array.isArray(value)) value.forEach((item) => walk(item, underRef));
+        const node = record(value);
+        if (!node) return;
+        if (underRef && typeof node.name === 'string') {
+          add(typeof node.namespace === 'string' ? node.namespace : namespace, node.name, `${who} reads it as its credentials`);
+        }
+        for (const [key, child] of Object.entries(node)) walk(child, underRef || /secretref$/i.test(key));
+      };
+      walk(spec?.provider, false);
+    } else if (object.kind === 'PushSecret') {
+      add(namespace, record(record(spec?.selector)?.secret)?.name, `${who} pushes its values into a secret store`);
+    } else if (object.kind === 'ExternalSecret') {
+      const target = externalSecretTarget(spec, object.metadata?.name);
+      if (target) add(namespace, target.name, `${who} fills it from a secret store`);
+    }
+  }
+  return found;
+}
+
+/**
+ * Secret values never go into git. This project's rule is strict: a rendered Secret with `data` or
+ * `stringData` is an error (an empty map holds none). Anyone else's Secret is an error when something
+ * in it looks like a credential (secret-values.ts), or when what reads it says it holds secrets (an
+ * External Secrets store's credentials, a PushSecret's source, an ExternalSecret's target); otherwise
+ * a warning: many consumers read plain configuration from a Secret (Alertmanager's config,
+ * grafana.ini), which is fine in git only while none of it is sensitive.
+ */
+export function checkNoSecretData(
+  manifests: readonly Manifest[],
+  mode: ValidationMode = 'project',
+  defaultNamespace = 'default',
+): Finding[] {
   const advice =
     mode === 'project'
       ? 'create the Secret outside git and declare it in config/secrets.ts'
       : 'create the Secret outside git, or commit it encrypted (an ExternalSecret, a SealedSecret)';
-  return manifests
-    .filter((m) => m.object.kind === 'Secret' && (holdsValues(m.object.data) || holdsValues(m.object.stringData)))
-    .map((m) =>
-      findingFor(
-        m,
-        'error',
-        'secret-data',
-        holdsValues(m.object.data) ? 'data' : 'stringData',
-        `Secret values never go into git: ${advice}`,
-      ),
+  const withValues = manifests.filter(
+    (m) => m.object.kind === 'Secret' && (holdsValues(m.object.data) || holdsValues(m.object.stringData)),
+  );
+  const readAsSecrets =
+    mode === 'project' || withValues.length === 0 ? new Map<string, string>() : secretsReadAsSecrets(manifests, defaultNamespace);
+  return withValues.map((m) => {
+    const field = holdsValues(m.object.data) ? 'data' : 'stringData';
+    if (mode === 'project') return findingFor(m, 'error', 'secret-data', field, `Secret values never go into git: ${advice}`);
+    const evidence = credentialEvidence(m.object, (map, key) => fieldJoin(map, key));
+    const reader = readAsSecrets.get(`${m.object.metadata?.namespace ?? defaultNamespace}/${m.object.metadata?.name ?? ''}`);
+    if (evidence || reader) {
+      const why = evidence?.why ?? reader;
+      return findingFor(m, 'error', 'secret-data', evidence?.field ?? field, `Secret values never go into git: ${why}; ${advice}`);
+    }
+    return findingFor(
+      m,
+      'warning',
+      'secret-data',
+      field,
+      'holds its values in git; none looks like a credential (no password, token or key by name or type, no PEM block, ' +
+        'no URL with a password or a webhook key) and nothing here reads it as one: fine only while none of them is sensitive',
     );
+  });
 }

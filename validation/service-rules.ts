@@ -184,6 +184,15 @@ export function targetPortOn(port: { readonly port?: unknown; readonly targetPor
   return Number.isInteger(number) ? number : undefined;
 }
 
+/**
+ * Helm hook pods (`helm.sh/hook`: a test, a pre-install Job) live only while their hook runs: a
+ * Service that shares their labels serves the chart's pods, not them.
+ */
+export function helmHook(w: Workload): boolean {
+  const annotations = w.manifest.object.metadata?.annotations;
+  return typeof annotations?.['helm.sh/hook'] === 'string';
+}
+
 export function checkServices(set: ManifestSet, defaultNamespace: string): Finding[] {
   const findings: Finding[] = [];
   const operatorPodsIn = groupByNamespace(operatorPods(set, defaultNamespace), (pod) => pod.namespace);
@@ -209,9 +218,9 @@ export function checkServices(set: ManifestSet, defaultNamespace: string): Findi
     // Without a selector (or with an empty one) the Service's endpoints are managed by hand: nothing to judge.
     const selector = spec.selector;
     if (spec.type === 'ExternalName' || !selector || typeof selector !== 'object' || Object.keys(selector).length === 0) continue;
-    const pods = set.workloadsSelectedBy(namespace, selector);
+    const pods = set.workloadsSelectedBy(namespace, selector).filter((w) => !helmHook(w));
     if (pods.length === 0) {
-      const workloads = set.workloadsIn(namespace);
+      const workloads = set.workloadsIn(namespace).filter((w) => !helmHook(w));
       const operatorMade = operatorPodsIn.get(namespace) ?? [];
       if (operatorMade.some((pod) => selects(selector, pod.labels))) continue;
       const finding = noPodsFinding(manifest, selector, namespace, workloads, operatorMade);
@@ -219,22 +228,32 @@ export function checkServices(set: ManifestSet, defaultNamespace: string): Findi
       continue;
     }
     ports.forEach((port, i) => {
-      // A numeric targetPort needs no declared containerPort (Kubernetes sends traffic to the number);
-      // a named one must name a port every selected pod declares.
+      // A numeric targetPort needs no declared containerPort (Kubernetes sends traffic to the number).
+      // A named one is resolved per pod: a pod that does not declare the name is left out of that
+      // port's endpoints. No pod declaring it leaves the port without endpoints; some is a note.
       const target = port?.targetPort;
       if (typeof target !== 'string' || /^\d+$/.test(target)) return;
       const missing = pods.filter((w) => !w.ports.some((p) => p.name === target));
-      if (missing.length) {
-        findings.push(
-          findingFor(
-            manifest,
-            'error',
-            'service-port',
-            `spec.ports[${i}].targetPort`,
-            `"${target}" is not a container port name of ${missing.map((w) => w.manifest.object.metadata?.name).join(', ')}`,
-          ),
-        );
-      }
+      if (!missing.length) return;
+      const names = missing.map((w) => workloadName(w)).join(', ');
+      const field = `spec.ports[${i}].targetPort`;
+      findings.push(
+        missing.length === pods.length
+          ? findingFor(
+              manifest,
+              'error',
+              'service-port',
+              field,
+              `"${target}" is no container port name of the pods it selects (${names}): the Service has no endpoints on this port`,
+            )
+          : findingFor(
+              manifest,
+              'note',
+              'service-port',
+              field,
+              `"${target}" is no container port name of ${names}: their pods get no traffic on this port, the other selected pods do`,
+            ),
+      );
     });
   }
   return findings;

@@ -77,6 +77,13 @@ export interface ShapeProblem {
   readonly message: string;
   /** A fractional number where an integer or a string is wanted: right for a quantity (`cpu: 0.5`), wrong for an IntOrString. */
   readonly fractional?: boolean;
+  /**
+   * A `null`, which the API server does not refuse: in a map it is the value type's zero (`""`), in an
+   * object the field is unset (`unset`: no finding, only what the other layer must not report either),
+   * which is an error only for a required field (`required`). A `null` item of a list is judged as
+   * the item's type, like any other value.
+   */
+  readonly null?: 'map-value' | 'unset' | 'required';
 }
 
 function typeName(value: unknown): string {
@@ -175,7 +182,10 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
         if (actual !== 'object') problems.push({ field: p, message: `must be a map, not ${actual}` });
         else {
           bounded(Object.keys(v as object).length, ['entry', 'entries']);
-          for (const [k, item] of Object.entries(v as object)) walk(item, s.values, fieldJoin(p, k));
+          for (const [k, item] of Object.entries(v as object)) {
+            if (item === null) problems.push({ field: fieldJoin(p, k), message: 'is null', null: 'map-value' });
+            else walk(item, s.values, fieldJoin(p, k));
+          }
         }
         return;
       case 'object': {
@@ -185,13 +195,19 @@ export function checkShape(value: unknown, shape: Shape, set: SchemaSet, path = 
         }
         const object = v as Record<string, unknown>;
         bounded(Object.keys(object).length, ['entry', 'entries']);
-        for (const name of s.required ?? []) {
-          if (own(object, name) === undefined) problems.push({ field: fieldJoin(p, name), message: 'is required' });
+        const required = new Set(s.required ?? []);
+        for (const name of required) {
+          const value = own(object, name);
+          if (value === undefined) problems.push({ field: fieldJoin(p, name), message: 'is required' });
+          else if (value === null)
+            problems.push({ field: fieldJoin(p, name), message: 'is required (null leaves it unset)', null: 'required' });
         }
         for (const [k, item] of Object.entries(object)) {
           if (p === '' && k === 'status') continue;
           const propShape = own(s.props, k);
-          if (propShape) walk(item, propShape, fieldJoin(p, k));
+          if (propShape && item === null) {
+            if (!required.has(k)) problems.push({ field: fieldJoin(p, k), message: 'is null', null: 'unset' });
+          } else if (propShape) walk(item, propShape, fieldJoin(p, k));
           else if (!s.open) {
             const known = Object.keys(s.props);
             const near = known.find((name) => name.toLowerCase() === k.toLowerCase());

@@ -1,6 +1,6 @@
-// Rules on workloads' pod templates: Pod Security `restricted` (field by field) with requests,
-// limits and probes in the application namespaces; pinned images, no host namespaces or hostPath and
-// writable volumes everywhere.
+// Rules on workloads' pod templates: Pod Security baseline in namespaces that enforce baseline or
+// restricted, `restricted` (field by field) with requests, limits and probes in those that enforce
+// restricted; pinned images, no host namespaces or hostPath and writable volumes everywhere.
 import { findingFor, type Finding } from './finding';
 import { labelSelectorMatches, type ContainerView, type LabelSelector, type ManifestSet, type Workload } from './model';
 import { closestMiss, labelList } from './service-rules';
@@ -39,7 +39,150 @@ export function imageProblem(image: string | undefined): string | undefined {
   return undefined;
 }
 
-function restricted(w: Workload, report: (field: string, message: string, rule: string) => void): void {
+/**
+ * `image: auto` on the `istio-proxy` container is Istio's placeholder (its gateway charts write it):
+ * the injector replaces it at admission with the proxy image of the mesh's revision, so it is pinned
+ * by the mesh. Only where the pod is injected; where the namespace's labels are not seen, a note.
+ */
+function istioAutoImage(w: Workload, set: ManifestSet): { severity: 'error' | 'note'; message: string } | undefined {
+  if (w.injected) return undefined;
+  const placeholder = 'image "auto" is the placeholder Istio\'s injector replaces with its proxy image';
+  if (!set.project && !set.knowsLabelsOf(w.namespace)) {
+    return {
+      severity: 'note',
+      message: `${placeholder}; whether it injects this pod depends on namespace "${w.namespace}", which is not among these files: not judged`,
+    };
+  }
+  return { severity: 'error', message: `${placeholder}, but nothing injects this pod: it would pull an image named "auto"` };
+}
+
+/** Capabilities Pod Security baseline lets a container add (the container runtime's default set). */
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
+/** SELinux types baseline allows (`container_engine_t` since v1.31, the level this platform pins). */
+const BASELINE_SELINUX_TYPES = ['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+/** The "safe" sysctls baseline allows, as of v1.31: namespaced, isolated from other pods. */
+const BASELINE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
+const CONFINED_PROFILES = ['RuntimeDefault', 'Localhost'];
+
+type Report = (field: string, message: string, rule: string) => void;
+type Context = Readonly<Record<string, unknown>>;
+const recordOf = (value: unknown): Context | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Context) : undefined;
+
+/**
+ * Pod Security baseline, control by control as the Pod Security Standards define it at v1.31:
+ * HostProcess, privileged containers, capabilities beyond the default set, hostPorts, AppArmor,
+ * SELinux, /proc mount type, seccomp and sysctls. Host namespaces and hostPath volumes, baseline's
+ * too, are the host-access rule's. Under restricted, which includes baseline, the stricter checks of
+ * `restricted` speak for capabilities and for a container's seccomp profile.
+ */
+function baseline(w: Workload, report: Report, underRestricted: boolean): void {
+  const spec = `${w.templatePath ? `${w.templatePath}.` : ''}spec`;
+  const pod = w.template.spec.securityContext ?? {};
+  const options = (where: string, sc: Context) => {
+    if (recordOf(sc.windowsOptions)?.hostProcess === true)
+      report(
+        `${where}.windowsOptions.hostProcess`,
+        'must not be true: a HostProcess container is privileged on its Windows node',
+        'pod-security',
+      );
+    const selinux = recordOf(sc.seLinuxOptions);
+    if (typeof selinux?.type === 'string' && selinux.type !== '' && !BASELINE_SELINUX_TYPES.includes(selinux.type))
+      report(
+        `${where}.seLinuxOptions.type`,
+        `"${selinux.type}" is not allowed by baseline (only ${BASELINE_SELINUX_TYPES.join(', ')})`,
+        'pod-security',
+      );
+    for (const key of ['user', 'role'] as const) {
+      if (typeof selinux?.[key] === 'string' && selinux[key] !== '')
+        report(`${where}.seLinuxOptions.${key}`, `must not be set: baseline allows no custom SELinux ${key}`, 'pod-security');
+    }
+    const apparmor = recordOf(sc.appArmorProfile)?.type;
+    if (typeof apparmor === 'string' && !CONFINED_PROFILES.includes(apparmor))
+      report(`${where}.appArmorProfile.type`, `"${apparmor}" is not allowed by baseline (RuntimeDefault or Localhost)`, 'pod-security');
+  };
+  const podWhere = `${spec}.securityContext`;
+  options(podWhere, pod);
+  const podSeccomp = recordOf(pod.seccompProfile)?.type;
+  const all = containers(w);
+  // Under restricted, a container that inherits the pod's Unconfined profile is reported for itself.
+  const inherited = all.some(({ container }) => recordOf(container.securityContext?.seccompProfile)?.type === undefined);
+  if (podSeccomp === 'Unconfined' && !(underRestricted && inherited))
+    report(`${podWhere}.seccompProfile.type`, '"Unconfined" is not allowed by baseline (RuntimeDefault or Localhost)', 'pod-security');
+  const sysctls = Array.isArray(pod.sysctls) ? (pod.sysctls as unknown[]) : [];
+  sysctls.forEach((sysctl, i) => {
+    const name = recordOf(sysctl)?.name;
+    if (typeof name === 'string' && !BASELINE_SYSCTLS.has(name))
+      report(
+        `${podWhere}.sysctls[${i}].name`,
+        `"${name}" is not among the sysctls baseline allows (namespaced, isolated from other pods)`,
+        'pod-security',
+      );
+  });
+  for (const [key, value] of Object.entries(w.template.metadata?.annotations ?? {})) {
+    if (!key.startsWith(APPARMOR_ANNOTATION) || value === '' || value === 'runtime/default' || String(value).startsWith('localhost/'))
+      continue;
+    const field = `${w.templatePath ? `${w.templatePath}.` : ''}metadata.annotations[${JSON.stringify(key)}]`;
+    report(field, `"${value}" is not allowed by baseline (runtime/default or localhost/<profile>)`, 'pod-security');
+  }
+  for (const { container, path } of all) {
+    const sc: Context & ContainerView['securityContext'] = container.securityContext ?? {};
+    if (sc.privileged === true) report(`${path}.securityContext.privileged`, 'must not be true', 'pod-security');
+    const added = (sc.capabilities?.add ?? []).filter((c) => !BASELINE_CAPABILITIES.has(c));
+    if (!underRestricted && added.length)
+      report(
+        `${path}.securityContext.capabilities.add`,
+        `may add only baseline's default capabilities (${[...BASELINE_CAPABILITIES].join(', ')}), not ${added.join(', ')}`,
+        'pod-security',
+      );
+    options(`${path}.securityContext`, sc);
+    if (typeof sc.procMount === 'string' && sc.procMount !== 'Default')
+      report(
+        `${path}.securityContext.procMount`,
+        `"${sc.procMount}" is not allowed by baseline (only Default: the /proc masks stay)`,
+        'pod-security',
+      );
+    if (!underRestricted && sc.seccompProfile?.type === 'Unconfined')
+      report(
+        `${path}.securityContext.seccompProfile.type`,
+        '"Unconfined" is not allowed by baseline (RuntimeDefault or Localhost)',
+        'pod-security',
+      );
+    (container.ports ?? []).forEach((port, j) => {
+      const hostPort = (port as { hostPort?: unknown }).hostPort;
+      if (typeof hostPort === 'number' && hostPort !== 0)
+        report(`${path}.ports[${j}].hostPort`, `${hostPort} binds a port of the node: baseline allows no hostPort`, 'pod-security');
+    });
+  }
+}
+
+function restricted(w: Workload, report: Report): void {
   const pod = w.template.spec.securityContext ?? {};
   const spec = `${w.templatePath ? `${w.templatePath}.` : ''}spec`;
   (w.template.spec.volumes ?? []).forEach((volume, i) => {
@@ -54,7 +197,6 @@ function restricted(w: Workload, report: (field: string, message: string, rule: 
       report(`${path}.securityContext.runAsNonRoot`, 'must be true (here or on the pod)', 'pod-security');
     if (effective('runAsUser') === 0) report(`${path}.securityContext.runAsUser`, 'must not be 0 (root)', 'pod-security');
     if (sc.allowPrivilegeEscalation !== false) report(`${path}.securityContext.allowPrivilegeEscalation`, 'must be false', 'pod-security');
-    if (sc.privileged === true) report(`${path}.securityContext.privileged`, 'must not be true', 'pod-security');
     if (!(sc.capabilities?.drop ?? []).includes('ALL'))
       report(`${path}.securityContext.capabilities.drop`, 'must include ALL', 'pod-security');
     const added = (sc.capabilities?.add ?? []).filter((c) => c !== 'NET_BIND_SERVICE');
@@ -116,9 +258,17 @@ export function checkWorkloads(set: ManifestSet): Finding[] {
       if (hostAccessJudged && volume.hostPath) report(`${spec}.volumes[${i}].hostPath`, 'mounts a path of the node', 'host-access');
     });
     for (const { container, path } of containers(w)) {
+      if (container.name === 'istio-proxy' && container.image === 'auto') {
+        const auto = istioAutoImage(w, set);
+        if (auto) findings.push(findingFor(w.manifest, auto.severity, 'image-tag', `${path}.image`, auto.message));
+        continue;
+      }
       const problem = imageProblem(container.image);
       if (problem) report(`${path}.image`, problem, 'image-tag');
     }
+    // Restricted includes baseline: both levels get baseline's controls.
+    const underRestricted = appNamespaces.has(w.namespace);
+    if (underRestricted || level.level === 'baseline') baseline(w, report, underRestricted);
     if (appNamespaces.has(w.namespace)) restricted(w, report);
 
     // A non-root process cannot write a fresh volume unless the volume belongs to its group.

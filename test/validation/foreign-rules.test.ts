@@ -97,7 +97,7 @@ describe('label selectors', () => {
 
 test('service-port: a numeric targetPort needs no declared container port, a named one does', () => {
   expect(fixture('service-numeric-target-port.yaml')).toEqual([
-    'error service-port Service/shop/orders-metrics spec.ports[0].targetPort: "metrics" is not a container port name of orders',
+    'error service-port Service/shop/orders-metrics spec.ports[0].targetPort: "metrics" is no container port name of the pods it selects (Deployment orders): the Service has no endpoints on this port',
   ]);
 });
 

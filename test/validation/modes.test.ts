@@ -117,7 +117,7 @@ test('messages about defects this platform once had say, for foreign YAML, only 
   expect(messages).toMatchObject({
     mtls: 'PERMISSIVE is an exception to STRICT mTLS',
     'secret-data':
-      'Secret values never go into git: create the Secret outside git, or commit it encrypted (an ExternalSecret, a SealedSecret)',
+      'Secret values never go into git: key "password" is named like a credential; create the Secret outside git, or commit it encrypted (an ExternalSecret, a SealedSecret)',
     'volume-permissions': 'runs as uid 472 with a persistent volume but no fsGroup: the volume is not writable',
   });
 });

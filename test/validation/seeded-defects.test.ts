@@ -83,9 +83,9 @@ const SEEDS: readonly Seed[] = [
   },
   {
     rule: 'secret-data',
-    defect: 'a Secret with stringData',
+    defect: 'a Secret with a credential in stringData',
     object: 'Secret/bookshelf/catalogue-api-key',
-    field: 'stringData',
+    field: 'stringData.API_KEY',
     seed: (e) =>
       e.add({
         apiVersion: 'v1',
@@ -100,6 +100,16 @@ const SEEDS: readonly Seed[] = [
     object: DEPLOYMENT,
     field: `${CONTAINER}.env[0].valueFrom.secretKeyRef`,
     seed: (e) => (container(e).env[0].valueFrom.secretKeyRef.key = 'passwd'),
+  },
+  {
+    rule: 'secret-ref',
+    defect: 'a key the ExternalSecret does not create, with the Secret also rendered empty (a Kustomize secretGenerator)',
+    object: DEPLOYMENT,
+    field: `${CONTAINER}.env[0].valueFrom.secretKeyRef`,
+    seed: (e) => {
+      e.add({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'catalogue-db-credentials', namespace: 'bookshelf' }, data: {} });
+      container(e).env[0].valueFrom.secretKeyRef.key = 'pasword';
+    },
   },
   {
     rule: 'pod-security',
@@ -121,6 +131,68 @@ const SEEDS: readonly Seed[] = [
     object: DEPLOYMENT,
     field: `${CONTAINER}.securityContext.capabilities.add`,
     seed: (e) => (container(e).securityContext.capabilities.add = ['NET_ADMIN']),
+  },
+  {
+    rule: 'pod-security',
+    defect: 'a privileged container where the namespace enforces baseline',
+    object: DEPLOYMENT,
+    field: `${CONTAINER}.securityContext.privileged`,
+    seed: (e) => {
+      e.get('Namespace', 'bookshelf').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline';
+      container(e).securityContext.privileged = true;
+    },
+  },
+  {
+    rule: 'pod-security',
+    defect: 'a capability beyond baseline’s defaults where the namespace enforces baseline',
+    object: DEPLOYMENT,
+    field: `${CONTAINER}.securityContext.capabilities.add`,
+    seed: (e) => {
+      e.get('Namespace', 'bookshelf').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline';
+      container(e).securityContext.capabilities.add = ['CHOWN', 'SYS_PTRACE'];
+    },
+  },
+  {
+    rule: 'pod-security',
+    defect: 'a hostPort',
+    object: DEPLOYMENT,
+    field: `${CONTAINER}.ports[0].hostPort`,
+    seed: (e) => (container(e).ports[0].hostPort = 8080),
+  },
+  {
+    rule: 'pod-security',
+    defect: 'an unsafe sysctl',
+    object: DEPLOYMENT,
+    field: 'spec.template.spec.securityContext.sysctls[0].name',
+    seed: (e) => (e.get('Deployment', 'catalogue').spec.template.spec.securityContext.sysctls = [{ name: 'kernel.sem', value: '250' }]),
+  },
+  {
+    rule: 'pod-security',
+    defect: 'an SELinux type baseline does not allow',
+    object: 'StatefulSet/bookshelf/catalogue-db',
+    field: `${CONTAINER}.securityContext.seLinuxOptions.type`,
+    seed: (e) => (container(e, 'StatefulSet', 'catalogue-db').securityContext.seLinuxOptions = { type: 'spc_t' }),
+  },
+  {
+    rule: 'pod-security',
+    defect: 'an unmasked /proc',
+    object: DEPLOYMENT,
+    field: `${CONTAINER}.securityContext.procMount`,
+    seed: (e) => (container(e).securityContext.procMount = 'Unmasked'),
+  },
+  {
+    rule: 'pod-security',
+    defect: 'an unconfined AppArmor profile',
+    object: DEPLOYMENT,
+    field: `${CONTAINER}.securityContext.appArmorProfile.type`,
+    seed: (e) => (container(e).securityContext.appArmorProfile = { type: 'Unconfined' }),
+  },
+  {
+    rule: 'pod-security',
+    defect: 'a Windows HostProcess pod',
+    object: DEPLOYMENT,
+    field: 'spec.template.spec.securityContext.windowsOptions.hostProcess',
+    seed: (e) => (e.get('Deployment', 'catalogue').spec.template.spec.securityContext.windowsOptions = { hostProcess: true }),
   },
   {
     rule: 'resources',
