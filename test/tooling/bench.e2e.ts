@@ -1,6 +1,7 @@
 // `npm run bench -- --scale` for real at two small sizes: it copies the project, writes the generated
 // platform into the copy's config, builds and runs the real synth and validate commands there, and
 // leaves the checkout and the temp folder as they were. About a minute: two type checks and builds.
+// Also one round of the synth bench (`npm run bench`) against kubectl kustomize.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,3 +42,31 @@ test('npm run bench -- --scale measures each size with the real commands and cle
     rmSync(join(plot, '..'), { recursive: true, force: true });
   }
 }, 300_000);
+
+// The synth bench for real, once (whole commands, so here and not in npm test: about 8 s).
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+if (!kubectl) console.warn('npm run bench not exercised: no kubectl on this machine');
+
+(kubectl ? test : test.skip)(
+  'one round of npm run bench measures all four commands on the same objects',
+  () => {
+    const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '1', '--rebuilds', '0', '--budget', '1000'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ objects, 1 alternating runs each/);
+    expect(run.stdout).toMatch(/^\| `npm run synth` \| \d\.\d{3} \|/m);
+    expect(run.stdout).toMatch(/^\| `node scripts\/run\.cjs main` \(what npm runs\) \| \d\.\d{3} \|/m);
+    expect(run.stdout).toMatch(/^\| `kubectl kustomize` \| \d\.\d{3} \| .* \| 1\.00× \|$/m);
+    expect(run.stdout).toMatch(/^\| `node -e 0` \(Node start-up\) \| \d\.\d{3} \|/m);
+    expect(run.stdout).toMatch(/^Before synth does anything: npm -?\d\.\d{3} s \+ Node \d\.\d{3} s = /m);
+    expect(run.stdout).toMatch(/^`npm run synth`: \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m);
+    expect(run.stdout).toMatch(
+      /^`node scripts\/run\.cjs main` \(what npm runs\): \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m,
+    );
+  },
+  60_000,
+);

@@ -89,33 +89,6 @@ test('the start-up breakdown: what npm and Node cost before synth runs, and what
   );
 });
 
-const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-if (!kubectl) console.warn('npm run bench not exercised: no kubectl on this machine');
-
-(kubectl ? test : test.skip)(
-  'one round of npm run bench measures all four commands on the same objects',
-  () => {
-    const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '1', '--rebuilds', '0', '--budget', '1000'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-    });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^\d+ objects, 1 alternating runs each/);
-    expect(run.stdout).toMatch(/^\| `npm run synth` \| \d\.\d{3} \|/m);
-    expect(run.stdout).toMatch(/^\| `node scripts\/run\.cjs main` \(what npm runs\) \| \d\.\d{3} \|/m);
-    expect(run.stdout).toMatch(/^\| `kubectl kustomize` \| \d\.\d{3} \| .* \| 1\.00× \|$/m);
-    expect(run.stdout).toMatch(/^\| `node -e 0` \(Node start-up\) \| \d\.\d{3} \|/m);
-    expect(run.stdout).toMatch(/^Before synth does anything: npm -?\d\.\d{3} s \+ Node \d\.\d{3} s = /m);
-    expect(run.stdout).toMatch(/^`npm run synth`: \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m);
-    expect(run.stdout).toMatch(
-      /^`node scripts\/run\.cjs main` \(what npm runs\): \d+\.\d\d× `kubectl kustomize`, within the 1000× budget\.$/m,
-    );
-  },
-  60_000,
-);
-
 test('bad options are refused before anything runs', () => {
   const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '0'], { cwd: ROOT, encoding: 'utf8' });
   expect(run.status).toBe(2);
