@@ -16,7 +16,7 @@
 // baseline, so the exit status follows the synth script, the part this project controls: exit 1 when
 // it is over budget.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +48,7 @@ import {
 } from '../tooling/bench-scale';
 import { platformConfig } from '../config';
 import { commitIdentity } from '../tooling/git';
+import { copyWorkingTree } from '../tooling/project-copy';
 
 const USAGE = [
   'usage: npm run bench -- [--runs 7] [--env prod] [--budget 2.5] [--rebuilds 3]',
@@ -253,23 +254,6 @@ process.on('exit', () => {
 });
 `;
 
-/**
- * The project as the working tree has it (tracked and new files, not ignored output), copied to
- * `copy` and committed in a repository of its own, so synth records a clean commit; this
- * checkout's packages are linked in. Nothing is written to the checkout.
- */
-function copyProject(copy: string): void {
-  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
-  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
-  for (const file of listed.stdout.split('\0').filter((f) => f !== '' && existsSync(join(ROOT, f)))) {
-    mkdirSync(dirname(join(copy, file)), { recursive: true });
-    copyFileSync(join(ROOT, file), join(copy, file));
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-  git(copy, ['init', '--quiet']);
-  commitAll(copy, 'the project as it is');
-}
-
 function git(cwd: string, args: readonly string[]): void {
   const run = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...commitIdentity(cwd) } });
   if (run.status !== 0) throw new Error(`git ${args[0]} failed: ${run.stderr}`);
@@ -335,7 +319,7 @@ function benchScale({ sizes, runs, svg }: Extract<BenchOptions, { mode: 'scale' 
     const copy = join(work, 'project');
     writeFileSync(join(work, 'usage.cjs'), USAGE_PRELOAD);
     progress(`copying the project to ${copy}`);
-    copyProject(copy);
+    copyWorkingTree(ROOT, copy);
     const files = scaleSourceFiles(SCALE_ENVIRONMENT);
     const keys = Object.keys(files) as (keyof ScaleSources)[];
     const original = Object.fromEntries(keys.map((key) => [key, readFileSync(join(copy, files[key]), 'utf8')])) as ScaleSources;
