@@ -1,5 +1,5 @@
 // `node scripts/parallel.cjs '<command>' '<command>' ...`: runs shell commands side by side (the type
-// check and the lint are one core each and independent) and exits non-zero if any failed, after
+// check, ESLint and Prettier are one core each and independent) and exits non-zero if any failed, after
 // all have finished, each one's output kept together. CommonJS, like the other build scripts.
 'use strict';
 const { spawn } = require('node:child_process');
