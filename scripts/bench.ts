@@ -47,8 +47,7 @@ import {
   type ScaleSources,
 } from '../tooling/bench-scale';
 import { platformConfig } from '../config';
-import { commitIdentity } from '../tooling/git';
-import { copyWorkingTree } from '../tooling/project-copy';
+import { commitAll, copyWorkingTree } from '../tooling/project-copy';
 
 const USAGE = [
   'usage: npm run bench -- [--runs 7] [--env prod] [--budget 2.5] [--rebuilds 3]',
@@ -253,16 +252,6 @@ process.on('exit', () => {
   } catch {}
 });
 `;
-
-function git(cwd: string, args: readonly string[]): void {
-  const run = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...commitIdentity(cwd) } });
-  if (run.status !== 0) throw new Error(`git ${args[0]} failed: ${run.stderr}`);
-}
-
-function commitAll(cwd: string, message: string): void {
-  git(cwd, ['add', '--all']);
-  git(cwd, ['commit', '--quiet', '--allow-empty', '--message', message]);
-}
 
 interface Measured {
   readonly seconds: number;

@@ -1,5 +1,6 @@
 // The table synth prints after writing an environment: objects per folder and kind, warnings.
 import { appOf } from '../validation/manifest';
+import { groupBy } from '../validation/model';
 import type { RenderedFolder, RenderedManifest } from './render';
 
 export interface SummaryInput {
@@ -23,16 +24,9 @@ export function kindCounts(manifests: readonly RenderedManifest[]): string {
     .join(', ');
 }
 
-/** The manifests of each folder, grouped in one pass (a filter per folder would read every object per folder). */
+/** The manifests of each folder, grouped in one pass. */
 export function manifestsByFolder(manifests: readonly RenderedManifest[]): Map<string, RenderedManifest[]> {
-  const folders = new Map<string, RenderedManifest[]>();
-  for (const manifest of manifests) {
-    const folder = appOf(manifest);
-    const list = folders.get(folder);
-    if (list) list.push(manifest);
-    else folders.set(folder, [manifest]);
-  }
-  return folders;
+  return groupBy(manifests, appOf);
 }
 
 /** A plain-text table, one row per folder (sync-wave order) and one for the bootstrap. */

@@ -18,12 +18,17 @@ export function copyWorkingTree(root: string, copy: string, message = 'the proje
     copyFileSync(join(root, file), join(copy, file));
   }
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
-  for (const args of [
-    ['init', '--quiet'],
-    ['add', '--all'],
-    ['commit', '--quiet', '--message', message],
-  ]) {
-    const run = spawnSync('git', args, { cwd: copy, encoding: 'utf8', env: { ...process.env, ...commitIdentity(copy) } });
-    if (run.status !== 0) throw new Error(`git ${args[0]} failed: ${run.stderr}`);
-  }
+  git(copy, ['init', '--quiet']);
+  commitAll(copy, message);
+}
+
+function git(cwd: string, args: readonly string[]): void {
+  const run = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...commitIdentity(cwd) } });
+  if (run.status !== 0) throw new Error(`git ${args[0]} failed: ${run.stderr}`);
+}
+
+/** Everything in the copy's working tree committed (a commit also when nothing changed). */
+export function commitAll(cwd: string, message: string): void {
+  git(cwd, ['add', '--all']);
+  git(cwd, ['commit', '--quiet', '--allow-empty', '--message', message]);
 }

@@ -228,6 +228,13 @@ function append<K, T>(map: Map<K, T[]>, key: K, item: T): void {
   else map.set(key, [item]);
 }
 
+/** Items grouped by a key in one pass, each group in the items' order (a filter per key would read every item per key). */
+export function groupBy<K, T>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) append(groups, keyOf(item), item);
+  return groups;
+}
+
 export class ManifestSet {
   readonly manifests: readonly Manifest[];
   /**

@@ -5,16 +5,8 @@ import { findingFor, type Finding } from './finding';
 import type { MetricLabelValues } from '../config/types';
 import type { Manifest } from './manifest';
 import { MtlsPolicies } from './mesh-rules';
-import { labelSelectorMatches, type LabelSelector, type Labels, type ManifestSet, type Workload } from './model';
-import {
-  closestMiss,
-  groupByNamespace,
-  nearMissMessage,
-  operatorPods,
-  targetPortOn,
-  workloadName,
-  type SelectionCandidate,
-} from './service-rules';
+import { groupBy, labelSelectorMatches, type LabelSelector, type Labels, type ManifestSet, type Workload } from './model';
+import { closestMiss, nearMissMessage, operatorPods, targetPortOn, workloadName, type SelectionCandidate } from './service-rules';
 
 /** Sidecar ports Prometheus may scrape in plaintext: merged metrics, Envoy's own. */
 const SIDECAR_METRIC_PORTS = new Set([15020, 15090]);
@@ -77,7 +69,7 @@ class ByNamespace<T> {
     private readonly all: readonly T[],
     namespaceOf: (item: T) => string,
   ) {
-    this.groups = groupByNamespace(all, namespaceOf);
+    this.groups = groupBy(all, namespaceOf);
   }
   in(namespace: string): readonly T[] {
     return this.groups.get(namespace) ?? [];

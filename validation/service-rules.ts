@@ -5,6 +5,7 @@ import { NODE_PORT_RANGE } from '../config/node-ports';
 import type { KubeObject, Manifest } from './manifest';
 import { findingFor, type Finding } from './finding';
 import {
+  groupBy,
   labelRequirements,
   meetsRequirement,
   selects,
@@ -120,18 +121,6 @@ export function labelList(labels: Labels): string {
   return entries.length ? entries.map(([k, v]) => `${k}: ${v}`).join(', ') : 'no labels';
 }
 
-/** Items by namespace, grouped once so that rules look a namespace up instead of scanning everything. */
-export function groupByNamespace<T>(items: readonly T[], namespaceOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const namespace = namespaceOf(item);
-    const group = groups.get(namespace);
-    if (group) group.push(item);
-    else groups.set(namespace, [item]);
-  }
-  return groups;
-}
-
 /** `Deployment web`, the way messages name a workload. */
 export function workloadName(w: Workload): string {
   return `${w.manifest.object.kind} ${w.manifest.object.metadata?.name ?? '<unnamed>'}`;
@@ -195,7 +184,7 @@ export function helmHook(w: Workload): boolean {
 
 export function checkServices(set: ManifestSet, defaultNamespace: string): Finding[] {
   const findings: Finding[] = [];
-  const operatorPodsIn = groupByNamespace(operatorPods(set, defaultNamespace), (pod) => pod.namespace);
+  const operatorPodsIn = groupBy(operatorPods(set, defaultNamespace), (pod) => pod.namespace);
   for (const manifest of set.ofKind('Service')) {
     const spec = (manifest.object.spec ?? {}) as ServiceSpec;
     const namespace = set.namespaceOf(manifest, defaultNamespace);
