@@ -213,6 +213,7 @@ export function checkSecretReferences(
   for (const manifest of manifests) {
     for (const ref of secretReferences(manifest.object)) {
       if (ref.optional) continue;
+      const error = (message: string) => findings.push(findingFor(manifest, 'error', 'secret-ref', ref.field, message));
       const namespace = ref.namespace ?? manifest.object.metadata?.namespace ?? defaultNamespace;
       const id = `${namespace}/${ref.name}`;
       const made = created.get(id) ?? created.get(`*/${ref.name}`);
@@ -220,9 +221,7 @@ export function checkSecretReferences(
         for (const key of ref.keys ?? []) {
           if (made.keys && !made.keys.has(key)) {
             const has = made.keys.size ? `only ${[...made.keys].join(', ')}` : 'no keys';
-            findings.push(
-              findingFor(manifest, 'error', 'secret-ref', ref.field, `Secret "${ref.name}" has no key "${key}": ${made.holder} ${has}`),
-            );
+            error(`Secret "${ref.name}" has no key "${key}": ${made.holder} ${has}`);
           }
         }
         continue;
@@ -230,19 +229,9 @@ export function checkSecretReferences(
       if (stated.has(id)) continue;
       const secret = declaredByName.get(id);
       if (secret) {
+        const where = foreign ? 'as declared' : 'in config/secrets.ts';
         for (const key of ref.keys ?? []) {
-          if (!secret.keys.includes(key)) {
-            const where = foreign ? 'as declared' : 'in config/secrets.ts';
-            findings.push(
-              findingFor(
-                manifest,
-                'error',
-                'secret-ref',
-                ref.field,
-                `Secret "${ref.name}" has no key "${key}" ${where} (declared: ${secret.keys.join(', ')})`,
-              ),
-            );
-          }
+          if (!secret.keys.includes(key)) error(`Secret "${ref.name}" has no key "${key}" ${where} (declared: ${secret.keys.join(', ')})`);
         }
         continue;
       }
@@ -250,31 +239,13 @@ export function checkSecretReferences(
       // mode, the Secret is most often made outside the files (by hand, a chart, an operator).
       const typo = typoIn(namespace, ref.name);
       const near = typo && typoText(typo);
-      if (foreign && typo) {
-        findings.push(
-          findingFor(
-            manifest,
-            'error',
-            'secret-ref',
-            ref.field,
-            `Secret "${ref.name}" in namespace "${namespace}" is not among these files, but ${near}`,
-          ),
-        );
-        continue;
-      }
-      if (foreign) {
-        unseen.add('Secret', namespace, ref.name, manifest, ref.field);
-        continue;
-      }
-      findings.push(
-        findingFor(
-          manifest,
-          'error',
-          'secret-ref',
-          ref.field,
+      if (foreign && typo) error(`Secret "${ref.name}" in namespace "${namespace}" is not among these files, but ${near}`);
+      else if (foreign) unseen.add('Secret', namespace, ref.name, manifest, ref.field);
+      else {
+        error(
           `Secret "${ref.name}" in namespace "${namespace}" is not declared in config/secrets.ts (externalSecrets)${near ? `, but ${near}` : ''}`,
-        ),
-      );
+        );
+      }
     }
   }
   for (const group of unseen.groups)
