@@ -12,7 +12,7 @@
 // manifest may still say v1beta1 or v1alpha3), which validation walks to find unknown fields, wrong
 // types and values outside an enum; with each CRD's served and deprecated versions, and the
 // operator kinds whose CRD files are not pinned (tooling/schema-generation/unpinned-crds.ts).
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -60,6 +60,18 @@ export function selectVersions(crd: Crd): Crd {
   return { ...crd, spec: { ...crd.spec, versions } };
 }
 
+/** A child's exit status and what it printed (standard error, then standard output). */
+function finished(child: ChildProcess): Promise<{ status: number | null; output: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => (stdout += d));
+  child.stderr?.on('data', (d) => (stderr += d));
+  return new Promise((done) => {
+    child.on('error', (error) => done({ status: null, output: error.message }));
+    child.on('close', (status) => done({ status, output: `${stderr}${stdout}` }));
+  });
+}
+
 function readCrds(directory: string): Crd[] {
   const files = readdirSync(directory)
     .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
@@ -84,7 +96,7 @@ function readFolder(directory: string): Map<string, string> {
   );
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -111,15 +123,19 @@ function main(argv: string[]): number {
     writeFileSync(input, crds.map((crd) => stringify(selectVersions(crd), { lineWidth: 0 })).join('---\n'));
     const generated = join(work, 'imports');
     const cdk8s = resolve('node_modules/.bin/cdk8s');
-    const run = spawnSync(cdk8s, ['import', '--language', 'typescript', '--no-save', '--output', generated, input], {
-      encoding: 'utf8',
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-    });
+    // cdk8s runs in its own process while this one reads the schemas: the two take about as long.
+    const importing = finished(
+      spawn(cdk8s, ['import', '--language', 'typescript', '--no-save', '--output', generated, input], {
+        env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+      }),
+    );
+    const schemas = schemasJson(crds);
+    const run = await importing;
     if (run.status !== 0) {
-      console.error(`error   cdk8s import failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
+      console.error(`error   cdk8s import failed (exit ${run.status}):\n${run.output}`);
       return 1;
     }
-    writeFileSync(join(generated, 'schemas.json'), schemasJson(crds));
+    writeFileSync(join(generated, 'schemas.json'), schemas);
     const fresh = readFolder(generated);
     if (values.check) {
       const committed = readFolder(outDir);
@@ -142,4 +158,6 @@ function main(argv: string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}

@@ -14,7 +14,11 @@ async function run(entry, args) {
   // The record is read before the bundle: if a concurrent build replaces the bundle in between, the
   // cache is labelled with the older hash and simply never matches.
   const { bundle: bundleHash } = await ensureBuilt(entry);
+  runBundle(entry, bundleHash, args);
+}
 
+/** Runs build/<entry>.js, built with the hash `bundleHash`, as the main module with its code cache. */
+function runBundle(entry, bundleHash, args) {
   const file = resolve(ROOT, 'build', `${entry}.js`);
   const cacheFile = `${file}.cache`;
   // V8 checks a cache against the source's length, not its content, so the cache carries the hash of
@@ -54,14 +58,18 @@ async function run(entry, args) {
   script.runInThisContext().call(main.exports, main.exports, requireFromBundle, main, file, dirname(file));
 }
 
-const [entry, ...args] = process.argv.slice(2);
-if (!entry) {
-  console.error('usage: node scripts/run.cjs <main|scripts/name> [args...]');
-  process.exitCode = 2;
-} else {
-  run(entry, args).catch((error) => {
-    // A refused build (a type error, a dynamic import) says all there is to say: no stack trace.
-    console.error(error instanceof Error ? (error.name === 'BuildError' ? error.message : error.stack) : error);
-    process.exitCode = 1;
-  });
+module.exports = { runBundle };
+
+if (require.main === module) {
+  const [entry, ...args] = process.argv.slice(2);
+  if (!entry) {
+    console.error('usage: node scripts/run.cjs <main|scripts/name> [args...]');
+    process.exitCode = 2;
+  } else {
+    run(entry, args).catch((error) => {
+      // A refused build (a type error, a dynamic import) says all there is to say: no stack trace.
+      console.error(error instanceof Error ? (error.name === 'BuildError' ? error.message : error.stack) : error);
+      process.exitCode = 1;
+    });
+  }
 }

@@ -19,7 +19,7 @@ import {
   sha256,
   type CrdFile,
 } from '../../tooling/crds';
-import { ROOT } from '../support/cli';
+import { builtCommand, ROOT } from '../support/cli';
 
 const SHARED = join(ROOT, '..', 'shared', 'crds');
 const sharedPresent = (() => {
@@ -220,7 +220,7 @@ describe('fetching', () => {
   /** `npm run fetch:crds` as built; asynchronous, so the server in this process can answer it. */
   function fetchCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(ROOT, 'build', 'scripts', 'fetch-crds.js'), ...args], {
+      const child = spawn(process.execPath, builtCommand('scripts/fetch-crds.js', args), {
         cwd: ROOT,
         env: { ...process.env, TITANIUM_CRDS_MIRROR: '', ...env },
       });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git } from '../../tooling/git';
 import { DEPLOY_BRANCH_README, publish, PublishError, type PublishOptions } from '../../tooling/publish';
-import { ROOT, runBuilt } from '../support/cli';
+import { builtCommand, ROOT, runBuilt } from '../support/cli';
 import { synthInto } from '../support/helpers';
 
 const IDENTITY = {
@@ -206,7 +206,7 @@ describe('publishing to a bare repository', () => {
 /** Runs the built publish command without blocking, so two can race. */
 function publishInBackground(cwd: string, args: string[]): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'build', 'scripts', 'publish-deploy.js'), ...args], {
+    const child = spawn(process.execPath, builtCommand('scripts/publish-deploy.js', args), {
       cwd,
       env: { ...process.env, ...IDENTITY },
     });

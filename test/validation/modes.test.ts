@@ -12,6 +12,7 @@ import { ENFORCE_LABEL, INJECTION_LABEL } from '../../validation/model';
 import { detectMode, projectKnowledge, renderedByPlatform } from '../../validation/modes';
 import { ROOT, runBuilt } from '../support/cli';
 import { environmentNames, rendered } from '../support/helpers';
+import { validateInProcess } from '../support/validate-command';
 
 const FOREIGN = join(__dirname, '..', 'support', 'fixtures', 'foreign');
 
@@ -62,8 +63,8 @@ function runsOf(fixture: string): Run[] {
   return runs;
 }
 
-function validate(args: readonly string[]): { status: number | null; report: Report } {
-  const run = runBuilt('scripts/validate.js', [...args, '--format', 'json']);
+async function validate(args: readonly string[]): Promise<{ status: number; report: Report }> {
+  const run = await validateInProcess([...args, '--format', 'json']);
   return { status: run.status, report: JSON.parse(run.stdout) as Report };
 }
 
@@ -80,8 +81,8 @@ test('every foreign fixture states at least one run with findings', () => {
 describe.each(cases.map((c) => [`${c.fixture} ${c.args.filter((a) => !a.startsWith('/')).join(' ')}`.trim(), c] as const))(
   'foreign fixture %s',
   (_, { args, expected }) => {
-    test("is judged in foreign mode with exactly the findings it states, exits 1 only on errors, and names none of this project's files or history", () => {
-      const { status, report } = validate(args);
+    test("is judged in foreign mode with exactly the findings it states, exits 1 only on errors, and names none of this project's files or history", async () => {
+      const { status, report } = await validate(args);
       expect(report.mode).toBe('foreign');
       expect(report.findings.map(key).sort()).toEqual([...expected].sort());
       expect(status).toBe(report.counts.errors > 0 ? 1 : 0);
@@ -104,24 +105,24 @@ test("no line of the text output names this project's files or history, for ever
   expect(lines.filter((line) => PROJECT_WORDS.test(line.replaceAll(ROOT, '<root>')))).toEqual([]);
 });
 
-test('the notes say what to pass, and a Secret an ExternalSecret creates with other keys names them', () => {
-  const { report } = validate([join(FOREIGN, 'external-secrets.yaml')]);
+test('the notes say what to pass, and a Secret an ExternalSecret creates with other keys names them', async () => {
+  const { report } = await validate([join(FOREIGN, 'external-secrets.yaml')]);
   const messages = report.findings.filter((f) => f.rule === 'secret-ref').map((f) => f.message);
   expect(messages).toEqual([
     'Secret "db-credentials" has no key "port": ExternalSecret shop/db creates it with only username, password',
     'Secret "smtp" has no key "user": SealedSecret shop/smtp creates it with only password',
     'Secret "ghost" in namespace "shop" is not among these files; assumed to exist on the cluster (made by a Helm chart, an operator or by hand), not judged; --external-secret shop/ghost states it',
   ]);
-  const alone = validate([join(FOREIGN, 'deployment-alone.yaml')]).report.findings.find((f) => f.severity === 'note');
+  const alone = (await validate([join(FOREIGN, 'deployment-alone.yaml')])).report.findings.find((f) => f.severity === 'note');
   expect(alone?.message).toBe(
     'namespace "shop" is not among these files, so its Pod Security level is unknown: pod-security, resources and probes were not ' +
       'judged for its 1 workload(s); state it with --pod-security restricted or --namespace-labels shop:pod-security.kubernetes.io/enforce=restricted',
   );
 });
 
-test('messages about defects this platform once had say, for foreign YAML, only what is wrong', () => {
+test('messages about defects this platform once had say, for foreign YAML, only what is wrong', async () => {
   const messages = Object.fromEntries(
-    validate([join(FOREIGN, 'no-local-history.yaml')]).report.findings.map((f) => [f.rule, f.message] as const),
+    (await validate([join(FOREIGN, 'no-local-history.yaml')])).report.findings.map((f) => [f.rule, f.message] as const),
   );
   expect(messages).toMatchObject({
     mtls: 'PERMISSIVE is an exception to STRICT mTLS',
@@ -131,13 +132,13 @@ test('messages about defects this platform once had say, for foreign YAML, only 
   });
 });
 
-test('two arguments are two clusters, named in the output; --one-cluster joins them', () => {
+test('two arguments are two clusters, named in the output; --one-cluster joins them', async () => {
   const trees = ['tree-a', 'tree-b'].map((tree) => join(FOREIGN, 'clusters', tree));
-  expect(validate(trees).report.clusters).toEqual(trees.map((name, i) => ({ name, objects: [2, 1][i] })));
-  expect(runBuilt('scripts/validate.js', trees).stdout.split('\n')[1]).toBe(
+  expect((await validate(trees)).report.clusters).toEqual(trees.map((name, i) => ({ name, objects: [2, 1][i] })));
+  expect((await validateInProcess(trees)).stdout.split('\n')[1]).toBe(
     `clusters, judged apart (one per argument and environment root; --one-cluster joins them): ${trees[0]} (2 object(s)), ${trees[1]} (1 object(s))`,
   );
-  expect(validate(['--one-cluster', ...trees]).report.clusters).toEqual([{ name: trees.join(' '), objects: 3 }]);
+  expect((await validate(['--one-cluster', ...trees])).report.clusters).toEqual([{ name: trees.join(' '), objects: 3 }]);
 });
 
 describe('flags that state the context', () => {
@@ -148,15 +149,15 @@ describe('flags that state the context', () => {
     [['--external-secret', 'db'], '--external-secret "db": expected <namespace>/<name>, e.g. shop/db-credentials'],
     [['--pod-security', 'strict'], '--pod-security "strict": expected restricted, baseline, privileged'],
     [['--mode', 'ours'], '--mode "ours": expected project, foreign'],
-  ])('%j is a usage error naming the flag and what it expects', (flags, message) => {
-    const run = runBuilt('scripts/validate.js', [...flags, join(FOREIGN, 'deployment-alone.yaml')]);
+  ])('%j is a usage error naming the flag and what it expects', async (flags, message) => {
+    const run = await validateInProcess([...flags, join(FOREIGN, 'deployment-alone.yaml')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stderr).toContain('usage: npm run validate');
   });
 
-  test('repeated --namespace-labels for one namespace are merged', () => {
-    const { report } = validate([
+  test('repeated --namespace-labels for one namespace are merged', async () => {
+    const { report } = await validate([
       '--namespace-labels',
       'shop:istio-injection=enabled',
       '--namespace-labels',
@@ -226,9 +227,9 @@ describe('project mode', () => {
     writeFileSync(file, text.replaceAll('runAsNonRoot: true', 'runAsNonRoot: false'));
   });
 
-  test('a Deployment of our render alone gets the findings it gets inside its tree (config states its Namespace)', () => {
-    const inTree = validate([tree]).report;
-    const alone = validate([file]).report;
+  test('a Deployment of our render alone gets the findings it gets inside its tree (config states its Namespace)', async () => {
+    const inTree = (await validate([tree])).report;
+    const alone = (await validate([file])).report;
     expect([inTree.mode, alone.mode]).toEqual(['project', 'project']);
     const ofFile = inTree.findings.filter((f) => f.file === file);
     expect(ofFile.map((f) => f.rule)).toContain('pod-security');
@@ -236,23 +237,23 @@ describe('project mode', () => {
     expect(alone.findings.filter((f) => f.rule !== 'reference').map(key)).toEqual(ofFile.map(key));
   });
 
-  test('our tree with one foreign file is judged as foreign, naming that file', () => {
-    const { report } = validate([tree, join(FOREIGN, 'deployment-alone.yaml')]);
+  test('our tree with one foreign file is judged as foreign, naming that file', async () => {
+    const { report } = await validate([tree, join(FOREIGN, 'deployment-alone.yaml')]);
     expect(report.mode).toBe('foreign');
     expect(report.modeReason).toMatch(
       /^1 of \d+ objects were not rendered by this platform, e.g. \S+deployment-alone\.yaml; --mode project overrides$/,
     );
   });
 
-  test('--mode project judges Secrets against config; --mode foreign leaves our declared Secrets as notes', () => {
-    const project = validate(['--mode', 'project', join(FOREIGN, 'optional-and-default-namespace.yaml')]).report;
+  test('--mode project judges Secrets against config; --mode foreign leaves our declared Secrets as notes', async () => {
+    const project = (await validate(['--mode', 'project', join(FOREIGN, 'optional-and-default-namespace.yaml')])).report;
     expect(project.modeReason).toBe('--mode project');
     expect(project.findings.map((f) => f.message)).toEqual([
       'Secret "api-token" in namespace "default" is not declared in config/secrets.ts (externalSecrets)',
     ]);
     // Another environment's tree, left as synth wrote it: in foreign mode nothing fails, only notes.
     const other = environmentNames.find((name) => name !== 'prod')!;
-    const { status, report } = validate(['--mode', 'foreign', join(out, 'dist', other)]);
+    const { status, report } = await validate(['--mode', 'foreign', join(out, 'dist', other)]);
     expect(status).toBe(0);
     expect([report.counts.errors, report.counts.warnings]).toEqual([0, 0]);
     const notes = report.findings.filter((f) => f.severity === 'note');

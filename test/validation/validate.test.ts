@@ -1,6 +1,7 @@
 // The validation gate on a corpus of realistic broken manifests (test/support/fixtures/validate/, one per
 // failure the old platform had and per rule): each fixture states the findings it must produce, and
-// produces no others. Then the command itself: output lines, counts, JSON, exit codes, construct paths.
+// produces no others. Then the command itself: output lines, counts, JSON, exit codes, construct paths
+// (the built command where its text and exit code are the point, else in-process).
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { readManifests } from '../../validation/read-manifests';
 import { RULES, validateManifests, type ValidationContext } from '../../validation';
 import type { Finding } from '../../validation/finding';
 import { runBuilt } from '../support/cli';
-import { environmentNames, rendered } from '../support/helpers';
+import { environmentNames, rendered, synthInto } from '../support/helpers';
+import { validateInProcess } from '../support/validate-command';
 
 const FIXTURES = join(__dirname, '..', 'support', 'fixtures', 'validate');
 
@@ -98,18 +100,18 @@ describe('npm run validate', () => {
     expect(lines.at(-1)).toBe('1 file(s), 5 object(s): 2 error(s), 0 warning(s), 0 waived, 1 note(s)');
   });
 
-  test('exit 0 with only warnings; waivers listed with their reason', () => {
-    const warnings = runBuilt('scripts/validate.js', [join(FIXTURES, 'schema-unknown-kind.yaml')]);
+  test('exit 0 with only warnings; waivers listed with their reason', async () => {
+    const warnings = await validateInProcess([join(FIXTURES, 'schema-unknown-kind.yaml')]);
     expect(warnings.status).toBe(0);
     expect(warnings.stdout).toContain('0 error(s), 1 warning(s)');
-    const waived = runBuilt('scripts/validate.js', [join(FIXTURES, 'waiver.yaml')]);
+    const waived = await validateInProcess([join(FIXTURES, 'waiver.yaml')]);
     expect(waived.status).toBe(0);
     expect(waived.stdout).toContain('waived: a queue worker with no port to probe');
     expect(waived.stdout).toContain('0 error(s), 0 warning(s), 2 waived');
   });
 
-  test('--format json', () => {
-    const run = runBuilt('scripts/validate.js', [join(FIXTURES, 'hpa-pinned-replicas.yaml'), '--format', 'json']);
+  test('--format json', async () => {
+    const run = await validateInProcess([join(FIXTURES, 'hpa-pinned-replicas.yaml'), '--format', 'json']);
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as { mode: string; objects: number; counts: { errors: number }; findings: Finding[] };
     expect(report.mode).toBe('foreign');
@@ -133,30 +135,30 @@ describe('npm run validate', () => {
     expect(run.status).toBe(0);
   });
 
-  test('a broken rendered file is traced back to its construct', () => {
+  test('a broken rendered file is traced back to its construct', async () => {
     const out = mkdtempSync(join(tmpdir(), 'titanium-validate-'));
-    expect(runBuilt('main.js', ['--env', 'prod', '--out', join(out, 'dist'), '--argocd-out', join(out, 'argocd')]).status).toBe(0);
+    synthInto(join(out, 'dist'), 'prod', { commit: '0'.repeat(40), dirty: false });
     const tree = join(out, 'dist', 'prod');
     const file = join(tree, 'titanium-prod', 'deployment-user-service.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('readOnlyRootFilesystem: true', 'readOnlyRootFileSystem: true'));
-    const run = runBuilt('scripts/validate.js', [tree]);
+    const run = await validateInProcess([tree]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(
       'spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem: unknown field (did you mean "readOnlyRootFilesystem"?) [schema] (construct titanium-prod/user-service/deployment)',
     );
   });
 
-  test('YAML that does not parse, and a missing path, are errors with a line number', () => {
+  test('YAML that does not parse, and a missing path, are errors with a line number', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'titanium-validate-'));
     writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n');
-    const run = runBuilt('scripts/validate.js', [dir, join(dir, 'missing.yaml')]);
+    const run = await validateInProcess([dir, join(dir, 'missing.yaml')]);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/broken\.yaml line \d+: .* \[yaml\]/);
     expect(run.stdout).toContain('missing.yaml: no such file or folder [yaml]');
   });
 
-  test('no arguments is a usage error', () => {
-    const run = runBuilt('scripts/validate.js', []);
+  test('no arguments is a usage error', async () => {
+    const run = await validateInProcess([]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('usage: npm run validate');
   });
