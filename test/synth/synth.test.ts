@@ -2,7 +2,7 @@
 // (time zone, locale, working directory), environment selection, and refusal without side effects.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -12,6 +12,7 @@ import { platformConfig } from '../../config';
 import { git } from '../../tooling/git';
 import { parseStatus, sourceRevision } from '../../synth/source-revision';
 import { ROOT, runBuilt } from '../support/cli';
+import { rendered } from '../support/helpers';
 
 function tree(root: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -44,7 +45,7 @@ describe('npm run synth', () => {
   });
 
   test('ends each environment with a table of objects per folder and kind that matches the files', () => {
-    const { manifests, bootstrap } = renderEnvironment(platformConfig('prod'));
+    const { manifests, bootstrap } = rendered('prod');
     const written = [...tree(join(first, 'dist', 'prod')).keys()].filter((f) => f.endsWith('.yaml'));
     for (const folder of new Set(written.map((f) => f.split('/')[0]))) {
       const count = written.filter((f) => f.startsWith(`${folder}/`)).length;
@@ -89,7 +90,7 @@ describe('npm run synth', () => {
   });
 
   test('writes what the in-memory render produces, apps to dist/ and the bootstrap to argocd/', () => {
-    const { manifests, bootstrap, bootstrapFiles } = renderEnvironment(platformConfig('prod'));
+    const { manifests, bootstrap, bootstrapFiles } = rendered('prod');
     for (const manifest of [...manifests, ...bootstrap]) {
       expect(readFileSync(join(first, manifest.tree, 'prod', manifest.path), 'utf8')).toBe(manifestYaml(manifest));
     }
@@ -119,9 +120,14 @@ describe('npm run synth', () => {
     expect(readdirSync(join(cwd, 'argocd'))).toEqual(['prod']);
   });
 
+  /** The first run's local render, copied to `out` as an earlier synth there would have left it. */
+  const earlierLocalRender = (out: string) => {
+    for (const tree of ['dist', 'argocd']) cpSync(join(first, tree, 'local'), join(out, tree, 'local'), { recursive: true });
+  };
+
   test('replaces an environment folder whole: a file from an earlier render disappears', () => {
     const out = tmp('synth-replace');
-    expect(runBuilt('main.js', ['--env', 'local', ...outputs(out)]).status).toBe(0);
+    earlierLocalRender(out);
     const stale = join(out, 'dist', 'local', 'titanium-local', 'deployment-removed-service.yaml');
     writeFileSync(stale, 'kind: Deployment\n');
     expect(runBuilt('main.js', ['--env', 'local', ...outputs(out)]).status).toBe(0);
@@ -131,7 +137,7 @@ describe('npm run synth', () => {
 
   test('a render identical to what a folder holds rewrites nothing; one changed file replaces the folder', () => {
     const out = tmp('synth-unchanged');
-    expect(runBuilt('main.js', ['--env', 'local', ...outputs(out)]).status).toBe(0);
+    earlierLocalRender(out);
     const file = join(out, 'dist', 'local', 'titanium-local', readdirSync(join(out, 'dist', 'local', 'titanium-local')).sort()[0]);
     const before = statSync(file);
     const again = runBuilt('main.js', ['--env', 'local', ...outputs(out)]);

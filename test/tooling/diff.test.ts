@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { defaultEnvironment, platformConfig } from '../../config';
+import type { PlatformConfig } from '../../config/types';
 import { git } from '../../tooling/git';
 import { diffObjects, fieldChanges, formatMarkdown, formatText } from '../../tooling/object-diff';
 import { manifestYaml } from '../../synth/render';
@@ -12,7 +13,7 @@ import { publish } from '../../tooling/publish';
 import { readRenderedRef } from '../../tooling/rendered-tree';
 import { renderEnvironment } from '../../synth/synth';
 import { runBuilt } from '../support/cli';
-import { synthInto, unusedServiceName, urlEnvVarOf, withConfig, withServices } from '../support/helpers';
+import { rendered as sharedRender, synthInto, unusedServiceName, urlEnvVarOf, withConfig, withServices } from '../support/helpers';
 
 const IDENTITY = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
 
@@ -20,7 +21,7 @@ const IDENTITY = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_
 function deployRepository(): string {
   const repo = mkdtempSync(join(tmpdir(), 'titanium-diff-'));
   git(['init', '--quiet', '--initial-branch=deploy', repo], { cwd: repo });
-  for (const m of renderEnvironment(platformConfig('prod')).manifests) {
+  for (const m of sharedRender('prod').manifests) {
     const path = join(repo, 'prod', m.path);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, manifestYaml(m));
@@ -31,7 +32,8 @@ function deployRepository(): string {
 }
 
 const repo = deployRepository();
-const rendered = (config = platformConfig('prod')) => renderEnvironment(config).manifests;
+/** prod's objects: today's (the test run's shared render), or those of a changed config. */
+const rendered = (config?: PlatformConfig) => (config ? renderEnvironment(config) : sharedRender('prod')).manifests;
 
 test('reading the deploy branch back gives exactly what was rendered', () => {
   expect(diffObjects(readRenderedRef(repo, 'deploy', 'prod'), rendered())).toEqual([]);
