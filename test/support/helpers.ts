@@ -32,9 +32,20 @@ export function rendered(environment: string): RenderResult {
   return result;
 }
 
-/** What `npm run synth -- --env <environment> --out <dist>` writes to `<dist>/<environment>/`, naming `source`. */
-export function synthInto(dist: string, environment: string, source: SourceRevision): void {
-  const argocd = mkdtempSync(join(tmpdir(), 'titanium-argocd-'));
+/** The source of a render whose commit no test reads. */
+export const ANY_SOURCE: SourceRevision = { commit: '0'.repeat(40), dirty: false };
+
+/**
+ * What `npm run synth -- --env <environment> --out <dist> --argocd-out <argocd>` writes to
+ * `<dist>/<environment>/` and `<argocd>/<environment>/`, naming `source` (test/synth/synth.test.ts
+ * holds the command to exactly these files). The bootstrap goes to a folder of its own unless given.
+ */
+export function synthInto(
+  dist: string,
+  environment: string,
+  source: SourceRevision,
+  argocd = mkdtempSync(join(tmpdir(), 'titanium-argocd-')),
+): void {
   synth().writeEnvironment(platformConfig(environment), rendered(environment), { dist, argocd }, source);
 }
 

@@ -3,11 +3,10 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { platformConfig } from '../../config';
 import { images } from '../../config/images';
 import { distinctImages } from '../../tooling/images-in-output';
-import { renderEnvironment } from '../../synth/synth';
 import { runBuilt } from '../support/cli';
+import { ANY_SOURCE, environmentNames, rendered, synthInto } from '../support/helpers';
 
 const workdir = mkdtempSync(join(tmpdir(), 'titanium-scan-'));
 const dist = join(workdir, 'dist');
@@ -33,7 +32,7 @@ esac
 }
 
 test('every image of the rendered output is listed once', () => {
-  const objects = renderEnvironment(platformConfig('prod')).manifests.map((m) => m.object);
+  const objects = rendered('prod').manifests.map((m) => m.object);
   expect(distinctImages(objects)).toEqual(
     Object.values(images)
       .map((i) => `${i.repository}:${i.tag}`)
@@ -42,7 +41,7 @@ test('every image of the rendered output is listed once', () => {
 });
 
 test('scans each image once and fails on a critical vulnerability or an unscannable image', () => {
-  expect(runBuilt('main.js', ['--env', 'all', '--out', dist, '--argocd-out', join(workdir, 'argocd')]).status).toBe(0);
+  for (const environment of environmentNames) synthInto(dist, environment, ANY_SOURCE, join(workdir, 'argocd'));
   const run = runBuilt('scripts/scan-images.js', ['--dist', dist, '--trivy', fakeTrivy()], { env: { GITHUB_STEP_SUMMARY: '' } });
   expect(run.status).toBe(1);
   expect(run.stdout).toContain('| `redis:7.4.2-alpine` | 1 | 1 | ❌ critical |');

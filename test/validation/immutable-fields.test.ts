@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import { checkImmutableFields, immutableFieldsChanged } from '../../validation/immutable-fields';
 import type { KubeObject } from '../../validation/manifest';
 import { immutableChangesSince } from '../../synth/synth';
-import { environmentNames, objects, rendered, synthInto } from '../support/helpers';
+import { ANY_SOURCE, environmentNames, objects, rendered, synthInto } from '../support/helpers';
 import { runBuilt } from '../support/cli';
 
 const environment = environmentNames[0];
@@ -131,7 +131,7 @@ describe('synth refuses what the API server would', () => {
   function previousWithChangedClaim(): { dist: string; file: string } {
     const dist = tmp();
     // The render as synth writes it: dist/ is not committed, so a fresh clone has none to copy.
-    synthInto(dist, environment, { commit: '0'.repeat(40), dirty: false });
+    synthInto(dist, environment, ANY_SOURCE);
     const manifest = rendered(environment).manifests.find((m) => m.object.kind === 'StatefulSet')!;
     const file = join(dist, environment, manifest.path);
     const doc = parseDocument(readFileSync(file, 'utf8'));

@@ -11,7 +11,7 @@ import type { Manifest } from '../../validation/manifest';
 import { ENFORCE_LABEL, INJECTION_LABEL } from '../../validation/model';
 import { detectMode, projectKnowledge, renderedByPlatform } from '../../validation/modes';
 import { ROOT, runBuilt } from '../support/cli';
-import { environmentNames, rendered } from '../support/helpers';
+import { ANY_SOURCE, environmentNames, rendered, synthInto } from '../support/helpers';
 import { validateInProcess } from '../support/validate-command';
 
 const FOREIGN = join(__dirname, '..', 'support', 'fixtures', 'foreign');
@@ -221,7 +221,7 @@ describe('project mode', () => {
   const file = join(tree, deployment.file.replace(/^dist\/prod\//, ''));
 
   beforeAll(() => {
-    expect(runBuilt('main.js', ['--env', 'all', '--out', join(out, 'dist'), '--argocd-out', join(out, 'argocd')]).status).toBe(0);
+    for (const environment of environmentNames) synthInto(join(out, 'dist'), environment, ANY_SOURCE, join(out, 'argocd'));
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('runAsNonRoot: true');
     writeFileSync(file, text.replaceAll('runAsNonRoot: true', 'runAsNonRoot: false'));
