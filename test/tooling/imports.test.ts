@@ -5,7 +5,7 @@
 // and from a CRD of the tests' own), and the operator kinds whose CRD files are not pinned.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 import { CRD_LOCK, crdCandidates, findCrds } from '../../tooling/crds';
 import { compareKubeVersions, crdShapes, deprecationWarning, shapeOfSchema, type Crd } from '../../tooling/schema-generation/crd-shapes';
 import { OPERATOR_CRDS, unpinnedKinds } from '../../tooling/schema-generation/unpinned-crds';
@@ -35,7 +35,7 @@ const haveCrds = externalInput(
 function crdsIn(dir: string): Crd[] {
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
-    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((doc) => doc.toJS() as (Crd & { kind?: string }) | null))
+    .flatMap((f) => loadAll(readFileSync(join(dir, f), 'utf8')) as ((Crd & { kind?: string }) | null)[])
     .filter((doc): doc is Crd => doc?.kind === 'CustomResourceDefinition');
 }
 
