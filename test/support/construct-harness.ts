@@ -1,6 +1,8 @@
-// For the tests of single constructs (test/constructs/): build a construct in cdk8s' `Testing.chart()`
-// with hand-written props, synthesize it and look at its objects, without the platform config.
-import { Testing, type Chart } from 'cdk8s';
+// For the tests of single constructs (test/constructs/): build a construct in a fresh chart, as
+// cdk8s' `Testing.chart()` does, with hand-written props, synthesize it and look at its objects,
+// without the platform config.
+import { tmpdir } from 'node:os';
+import { App, Chart, Testing } from 'cdk8s';
 
 /** One synthesized object, as `Testing.synth` returns it (plain JSON). */
 export interface SynthObject {
@@ -16,9 +18,15 @@ export interface SynthObject {
   readonly [field: string]: unknown;
 }
 
-/** The objects `build` adds to a fresh `Testing.chart()`, in synthesis order. */
+/**
+ * An app for charts that are never written to disk. cdk8s' Testing.app() and Testing.chart() make
+ * a temporary folder for each that nothing removes: a hundred per test run.
+ */
+export const testApp = () => new App({ outdir: tmpdir() });
+
+/** The objects `build` adds to a fresh chart, in synthesis order. */
 export function synth(build: (chart: Chart) => void): SynthObject[] {
-  const chart = Testing.chart();
+  const chart = new Chart(testApp(), 'test');
   build(chart);
   return Testing.synth(chart) as SynthObject[];
 }
