@@ -6,6 +6,7 @@
 // stack). Each argument is one cluster (split further at environment roots), unless --one-cluster.
 // --server also sends every object to a real cluster as a server-side apply dry run with strict field
 // validation (tooling/cluster/server-validation.ts); the kubeconfig comes from kubectl's usual places unless given.
+import { consoleOutput } from '../tooling/command-output';
 import { validateCommand } from '../tooling/validate-command';
 
 /**
@@ -20,7 +21,7 @@ function stopped(error: unknown): number {
   return 2;
 }
 
-validateCommand(process.argv.slice(2), { log: (line) => console.log(line), error: (line) => console.error(line) }).then(
+validateCommand(process.argv.slice(2), consoleOutput).then(
   (code) => (process.exitCode = code),
   (error: unknown) => (process.exitCode = stopped(error)),
 );

@@ -12,6 +12,7 @@ import { countBySeverity, formatFinding, summaryLine, type Finding } from '../va
 import { POD_SECURITY_LEVELS, type Labels, type PodSecurityLevel, type ValidationMode } from '../validation/model';
 import { detectMode, projectKnowledge } from '../validation/modes';
 import { kubectlFor } from './cluster/kubectl';
+import type { CommandOutput } from './command-output';
 import { serverFindings } from './cluster/server-validation';
 
 const USAGE = [
@@ -115,12 +116,6 @@ function namespaceLabelsFor(
   for (const [name, value] of Object.entries(known)) if (!shown.has(name)) labels[name] = value;
   for (const [name, value] of Object.entries(stated)) labels[name] = { ...labels[name], ...value };
   return labels;
-}
-
-/** Where the command writes: a line to standard output, a line to standard error. */
-export interface CommandOutput {
-  log(line: string): void;
-  error(line: string): void;
 }
 
 /** The command: its exit code (0 clean, 1 errors found, 2 a usage error). */

@@ -13,6 +13,7 @@ import { publish } from '../../tooling/publish';
 import { readRenderedRef } from '../../tooling/rendered-tree';
 import { renderEnvironment } from '../../synth/synth';
 import { runBuilt } from '../support/cli';
+import { diffInProcess } from '../support/commands-in-process';
 import { rendered as sharedRender, synthInto, unusedServiceName, urlEnvVarOf, withConfig, withServices } from '../support/helpers';
 
 const IDENTITY = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
@@ -104,6 +105,7 @@ test('list items with names compare by name, so an inserted env var is one chang
 });
 
 describe('npm run diff', () => {
+  // The built command once; the other cases run its code in-process (test/support/commands-in-process.ts).
   test('against a deploy branch that lacks one object and has another changed', () => {
     const copy = deployRepository();
     rmSync(join(copy, 'prod', 'titanium-prod', 'service-redis.yaml'));
@@ -123,13 +125,13 @@ describe('npm run diff', () => {
     expect(run.stdout).toContain('~ titanium-prod  Deployment titanium-prod/user-service');
   });
 
-  test('a missing --base is an error; no deploy branch at all means everything is new', () => {
+  test('a missing --base is an error; no deploy branch at all means everything is new', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'titanium-diff-empty-'));
     git(['init', '--quiet', empty], { cwd: empty });
-    const missing = runBuilt('scripts/diff.js', ['--base', 'nope'], { cwd: empty });
+    const missing = await diffInProcess(['--base', 'nope'], empty);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('--base nope is not a commit here');
-    const fresh = runBuilt('scripts/diff.js', ['--env', 'local', '--format', 'markdown'], { cwd: empty });
+    const fresh = await diffInProcess(['--env', 'local', '--format', 'markdown'], empty);
     expect(fresh.status).toBe(0);
     expect(fresh.stdout).toContain('No deploy branch yet');
     expect(fresh.stdout).toMatch(/### local \(against nothing\): \d+ added, 0 removed, 0 changed/);
@@ -157,58 +159,58 @@ describe('npm run diff: which environments, against what', () => {
   publish({ repository: f.source, remote: 'origin', branch: 'deploy', environment: 'prod', distDir: f.dist });
   git(['fetch', '--quiet', 'origin'], { cwd: f.source });
 
-  test("without --env it covers synth's and publish's default environment: after publishing prod, no changes", () => {
+  test("without --env it covers synth's and publish's default environment: after publishing prod, no changes", async () => {
     expect(defaultEnvironment).toBe('prod');
     expect(selectEnvironments(undefined).names).toEqual([defaultEnvironment]);
-    const run = runBuilt('scripts/diff.js', [], { cwd: f.source });
+    const run = await diffInProcess([], f.source);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('prod (against origin/deploy): no changes\n');
   });
 
-  test('--env all covers every environment; one the branch has never held is all new, and says so', () => {
-    const run = runBuilt('scripts/diff.js', ['--env', 'all'], { cwd: f.source });
+  test('--env all covers every environment; one the branch has never held is all new, and says so', async () => {
+    const run = await diffInProcess(['--env', 'all'], f.source);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^prod \(against origin\/deploy\): no changes$/m);
     expect(run.stdout).toMatch(/^local \(against origin\/deploy, which has no local\/ yet\): \d+ added, 0 removed, 0 changed$/m);
   });
 
-  test('--base HEAD on main is refused, naming the ref and what it looked for', () => {
-    const run = runBuilt('scripts/diff.js', ['--base', 'HEAD'], { cwd: f.source });
+  test('--base HEAD on main is refused, naming the ref and what it looked for', async () => {
+    const run = await diffInProcess(['--base', 'HEAD'], f.source);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('--base HEAD holds no rendered tree: looked for prod/<app>/*.yaml at HEAD and found none.');
     expect(run.stderr).toContain('compare with the deploy branch (origin/deploy or deploy, the default)');
   });
 
-  test('an explicit --base compares the environments it holds, like the default, and is refused only when it holds none', () => {
-    const run = runBuilt('scripts/diff.js', ['--base', 'origin/deploy', '--env', 'all'], { cwd: f.source });
+  test('an explicit --base compares the environments it holds, like the default, and is refused only when it holds none', async () => {
+    const run = await diffInProcess(['--base', 'origin/deploy', '--env', 'all'], f.source);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^prod \(against origin\/deploy\): no changes$/m);
     expect(run.stdout).toMatch(/^local \(against origin\/deploy, which has no local\/ yet\): \d+ added, 0 removed, 0 changed$/m);
-    const none = runBuilt('scripts/diff.js', ['--base', 'origin/deploy', '--env', 'local'], { cwd: f.source });
+    const none = await diffInProcess(['--base', 'origin/deploy', '--env', 'local'], f.source);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain(
       '--base origin/deploy holds no rendered tree: looked for local/<app>/*.yaml at origin/deploy and found none.',
     );
   });
 
-  test('with no deploy branch, it names the refs it tried and the fetch that would bring one', () => {
+  test('with no deploy branch, it names the refs it tried and the fetch that would bring one', async () => {
     const { source } = sourceRepository();
-    const text = runBuilt('scripts/diff.js', [], { cwd: source });
+    const text = await diffInProcess([], source);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain(
       'no deploy branch yet (tried origin/deploy, deploy): everything is new. If the remote has one, fetch it: git fetch origin deploy\n',
     );
     expect(text.stdout).toMatch(/^prod \(against nothing\): \d+ added, 0 removed, 0 changed$/m);
-    const markdown = runBuilt('scripts/diff.js', ['--format', 'markdown'], { cwd: source });
+    const markdown = await diffInProcess(['--format', 'markdown'], source);
     expect(markdown.stdout).toContain(
       '> No deploy branch yet (tried `origin/deploy`, `deploy`): everything below is new. If the remote has one, fetch it: `git fetch origin deploy`.',
     );
   });
 
-  test('an unknown environment is a usage error naming the known ones', () => {
-    const run = runBuilt('scripts/diff.js', ['--env', 'staging'], { cwd: f.source });
+  test('an unknown environment is a usage error naming the known ones', async () => {
+    const run = await diffInProcess(['--env', 'staging'], f.source);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('unknown environment "staging" (config/index.ts knows: prod, local; or all)');
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { git } from '../../tooling/git';
 import { DEPLOY_BRANCH_README, publish, PublishError, type PublishOptions } from '../../tooling/publish';
 import { builtCommand, ROOT, runBuilt } from '../support/cli';
+import { publishInProcess } from '../support/commands-in-process';
 import { synthInto } from '../support/helpers';
 
 const IDENTITY = {
@@ -316,22 +317,22 @@ describe('npm run publish:deploy', () => {
     expect(filesOnDeploy(f)).toEqual(['README.md', ...renderedFiles(f, 'local'), ...renderedFiles(f, 'prod')]);
   });
 
-  test('fails with a clear message outside a usable checkout', () => {
+  test('fails with a clear message outside a usable checkout', async () => {
     const f = fixture();
     // An environment config/index.ts does not know is a usage error, as in synth and diff.
-    const unknown = runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', 'qa', '--dist', f.dist], { cwd: f.source });
+    const unknown = await publishInProcess(['--branch', 'deploy', '--env', 'qa', '--dist', f.dist], f.source);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown environment "qa" (config/index.ts knows: prod, local; or all)');
     // A known one that was not rendered.
-    const run = runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', 'local', '--dist', f.dist], { cwd: f.source });
+    const run = await publishInProcess(['--branch', 'deploy', '--env', 'local', '--dist', f.dist], f.source);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('run `npm run synth -- --env local` first');
   });
 });
 
 describe('npm run publish:deploy publishes only the render of HEAD', () => {
-  const publishCommand = (f: Fixture, env = 'prod') =>
-    runBuilt('scripts/publish-deploy.js', ['--branch', 'deploy', '--env', env, '--dist', f.dist], { cwd: f.source, env: IDENTITY });
+  // The command's code in-process (test/support/commands-in-process.ts); the built command runs above.
+  const publishCommand = (f: Fixture, env = 'prod') => publishInProcess(['--branch', 'deploy', '--env', env, '--dist', f.dist], f.source);
   const short = (commit: string) => commit.slice(0, 12);
   const head = (f: Fixture) => git(['rev-parse', 'HEAD'], { cwd: f.source });
   const hasDeploy = (f: Fixture) => onRemote(f, ['for-each-ref', 'refs/heads/deploy']) !== '';
@@ -347,7 +348,7 @@ describe('npm run publish:deploy publishes only the render of HEAD', () => {
     return f;
   }
 
-  test('a set-image without a synth is refused, dirty and then stale, with what to do; after the synth it publishes', () => {
+  test('a set-image without a synth is refused, dirty and then stale, with what to do; after the synth it publishes', async () => {
     const f = platformFixture();
     const rendered = head(f);
     const setImage = runBuilt('scripts/set-image.js', ['api-gateway=main-abc1234'], { cwd: f.source });
@@ -355,7 +356,7 @@ describe('npm run publish:deploy publishes only the render of HEAD', () => {
     expect(git(['status', '--porcelain'], { cwd: f.source })).toBe('M config/images.ts');
 
     // Uncommitted: what would be published is not any commit's render.
-    const dirty = publishCommand(f);
+    const dirty = await publishCommand(f);
     expect(dirty.status).toBe(1);
     expect(dirty.stdout).toBe('');
     expect(dirty.stderr).toBe(
@@ -367,7 +368,7 @@ describe('npm run publish:deploy publishes only the render of HEAD', () => {
 
     // Committed, not rendered: dist/ is the previous commit's render.
     git(['commit', '--quiet', '-am', 'set-image: api-gateway main-abc1234'], { cwd: f.source, env: IDENTITY });
-    const stale = publishCommand(f);
+    const stale = await publishCommand(f);
     expect(stale.status).toBe(1);
     expect(stale.stderr).toBe(
       `error   stale: ${join(f.dist, 'prod')}/ was rendered from ${short(rendered)}, HEAD is ${short(head(f))}: run \`npm run synth -- --env prod\`\n` +
@@ -378,17 +379,17 @@ describe('npm run publish:deploy publishes only the render of HEAD', () => {
     // The fix. (synth here renders this repository's config, which the fixture's images.ts does
     // not feed: the fixture checks provenance and bytes, not the tag itself.)
     synthAt(f, 'prod');
-    const fixed = publishCommand(f);
+    const fixed = await publishCommand(f);
     expect(fixed.stderr).toBe('');
     expect(fixed.status).toBe(0);
     expect(onRemote(f, ['log', '-1', '--format=%s', 'deploy'])).toBe(`render ${head(f)}: set-image: api-gateway main-abc1234`);
     expect(readFileSync(join(f.dist, 'prod', 'README.md'), 'utf8')).toContain(`source commit \`${head(f)}\``);
   });
 
-  test('a render made with uncommitted changes is refused until rendered again from the clean tree', () => {
+  test('a render made with uncommitted changes is refused until rendered again from the clean tree', async () => {
     const f = platformFixture();
     synthAt(f, 'prod', true);
-    const run = publishCommand(f);
+    const run = await publishCommand(f);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
       `error   dirty: ${join(f.dist, 'prod')}/ was rendered with uncommitted changes (on top of ${short(head(f))}): run \`npm run synth -- --env prod\` now that the tree is clean\n` +
@@ -396,15 +397,15 @@ describe('npm run publish:deploy publishes only the render of HEAD', () => {
     );
     expect(hasDeploy(f)).toBe(false);
     synthAt(f, 'prod');
-    expect(publishCommand(f).status).toBe(0);
+    expect((await publishCommand(f)).status).toBe(0);
   });
 
-  test('a folder naming HEAD but holding something else than its render is refused, file by file', () => {
+  test('a folder naming HEAD but holding something else than its render is refused, file by file', async () => {
     const f = platformFixture();
     const deployment = join(f.dist, 'prod', 'titanium-prod', 'deployment-api-gateway.yaml');
     writeFileSync(deployment, readFileSync(deployment, 'utf8').replace(/main-[0-9a-f]{7}/, 'main-abc1234'));
     writeFileSync(join(f.dist, 'prod', 'titanium-prod', 'configmap-extra.yaml'), 'kind: ConfigMap\n');
-    const run = publishCommand(f);
+    const run = await publishCommand(f);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
       `error   stale: ${join(f.dist, 'prod')}/ names HEAD (${short(head(f))}) but is not what HEAD's config renders ` +
@@ -414,22 +415,22 @@ describe('npm run publish:deploy publishes only the render of HEAD', () => {
     expect(hasDeploy(f)).toBe(false);
   });
 
-  test('one refused environment means none is published', () => {
+  test('one refused environment means none is published', async () => {
     const f = platformFixture();
     synthAt(f, 'local', true);
-    const run = publishCommand(f, 'all');
+    const run = await publishCommand(f, 'all');
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`error   dirty: ${join(f.dist, 'local')}/ was rendered with uncommitted changes`);
     expect(hasDeploy(f)).toBe(false);
   });
 
-  test('changes outside what the render reads do not stop it', () => {
+  test('changes outside what the render reads do not stop it', async () => {
     const f = platformFixture();
     writeFileSync(join(f.source, 'NOTES.md'), 'scratch\n');
     writeFileSync(join(f.source, 'main.ts'), 'console.log("edited");\n');
-    expect(publishCommand(f).stderr).toContain('uncommitted changes to what the render reads (main.ts)');
+    expect((await publishCommand(f)).stderr).toContain('uncommitted changes to what the render reads (main.ts)');
     git(['checkout', '--quiet', 'main.ts'], { cwd: f.source });
-    const run = publishCommand(f);
+    const run = await publishCommand(f);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });

@@ -12,7 +12,7 @@ import { ENFORCE_LABEL, INJECTION_LABEL } from '../../validation/model';
 import { detectMode, projectKnowledge, renderedByPlatform } from '../../validation/modes';
 import { ROOT, runBuilt } from '../support/cli';
 import { ANY_SOURCE, environmentNames, rendered, synthInto } from '../support/helpers';
-import { validateInProcess } from '../support/validate-command';
+import { validateInProcess } from '../support/commands-in-process';
 
 const FOREIGN = join(__dirname, '..', 'support', 'fixtures', 'foreign');
 

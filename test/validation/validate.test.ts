@@ -12,7 +12,7 @@ import { RULES, validateManifests, type ValidationContext } from '../../validati
 import type { Finding } from '../../validation/finding';
 import { runBuilt } from '../support/cli';
 import { ANY_SOURCE, environmentNames, rendered, synthInto } from '../support/helpers';
-import { validateInProcess } from '../support/validate-command';
+import { validateInProcess } from '../support/commands-in-process';
 
 const FIXTURES = join(__dirname, '..', 'support', 'fixtures', 'validate');
 
