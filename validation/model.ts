@@ -222,7 +222,8 @@ class LabelIndex<T> {
   }
 }
 
-function append<K, T>(map: Map<K, T[]>, key: K, item: T): void {
+/** Adds `item` to the list under `key`, starting the list when it is the first. */
+export function append<K, T>(map: Map<K, T[]>, key: K, item: T): void {
   const list = map.get(key);
   if (list) list.push(item);
   else map.set(key, [item]);

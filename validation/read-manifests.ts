@@ -439,11 +439,9 @@ function readText(file: string): { text: string } | { problem: string; line?: nu
     // As a TextDecoder would: a leading byte order mark is no part of the text.
     return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   }
-  {
-    const lossy = bytes.toString('utf8');
-    const at = lossy.indexOf('\uFFFD');
-    return { problem: 'is not UTF-8 text, which is all kubectl reads: not read', line: lossy.slice(0, Math.max(at, 0)).split('\n').length };
-  }
+  const lossy = bytes.toString('utf8');
+  const at = lossy.indexOf('\uFFFD');
+  return { problem: 'is not UTF-8 text, which is all kubectl reads: not read', line: lossy.slice(0, Math.max(at, 0)).split('\n').length };
 }
 
 /**

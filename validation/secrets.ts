@@ -5,7 +5,7 @@
 import type { ExternalSecret } from '../config/types';
 import type { KubeObject, Manifest } from './manifest';
 import { findingFor, type Finding } from './finding';
-import type { ValidationMode } from './model';
+import { append, type ValidationMode } from './model';
 import { credentialEvidence } from './secret-values';
 import { fieldJoin } from './shape';
 import { typoOf, unseenCollector, unseenNote } from './service-rules';
@@ -121,13 +121,12 @@ function externalSecretTarget(spec: Spec, defaultName: string | undefined): { na
 function createdSecrets(manifests: readonly Manifest[], defaultNamespace: string): Map<string, CreatedSecret> {
   // Two objects making one Secret: it holds the keys of both, or any when one of them says so.
   const creators = new Map<string, Creator[]>();
-  const add = (namespace: string, name: string, by: string, keys?: ReadonlySet<string>, own?: { placeholder: boolean }) => {
-    const id = `${namespace}/${name}`;
-    const creator: Creator = { by, ...(keys ? { keys } : {}), ...(own ? { manifest: true, placeholder: own.placeholder } : {}) };
-    const list = creators.get(id);
-    if (list) list.push(creator);
-    else creators.set(id, [creator]);
-  };
+  const add = (namespace: string, name: string, by: string, keys?: ReadonlySet<string>, own?: { placeholder: boolean }) =>
+    append(creators, `${namespace}/${name}`, {
+      by,
+      ...(keys ? { keys } : {}),
+      ...(own ? { manifest: true, placeholder: own.placeholder } : {}),
+    });
   for (const { object } of manifests) {
     const namespace = object.metadata?.namespace ?? defaultNamespace;
     const by = `${object.kind} ${object.metadata?.namespace ? `${namespace}/` : ''}${object.metadata?.name ?? ''}`;
@@ -316,7 +315,7 @@ export function checkNoSecretData(
   return withValues.map((m) => {
     const field = holdsValues(m.object.data) ? 'data' : 'stringData';
     if (mode === 'project') return findingFor(m, 'error', 'secret-data', field, `Secret values never go into git: ${advice}`);
-    const evidence = credentialEvidence(m.object, (map, key) => fieldJoin(map, key));
+    const evidence = credentialEvidence(m.object, fieldJoin);
     const reader = readAsSecrets.get(`${m.object.metadata?.namespace ?? defaultNamespace}/${m.object.metadata?.name ?? ''}`);
     if (evidence || reader) {
       const why = evidence?.why ?? reader;

@@ -269,7 +269,7 @@ export function checkWorkloads(set: ManifestSet): Finding[] {
     // Restricted includes baseline: both levels get baseline's controls.
     const underRestricted = appNamespaces.has(w.namespace);
     if (underRestricted || level.level === 'baseline') baseline(w, report, underRestricted);
-    if (appNamespaces.has(w.namespace)) restricted(w, report);
+    if (underRestricted) restricted(w, report);
 
     // A non-root process cannot write a fresh volume unless the volume belongs to its group.
     const claims = [
