@@ -12,7 +12,7 @@
 // manifest may still say v1beta1 or v1alpha3), which validation walks to find unknown fields, wrong
 // types and values outside an enum; with each CRD's served and deprecated versions, and the
 // operator kinds whose CRD files are not pinned (tooling/schema-generation/unpinned-crds.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,7 @@ import { loadAll } from 'js-yaml';
 import { crdShapes, type Crd as CrdSchema } from '../tooling/schema-generation/crd-shapes';
 import { kubernetesShapes } from '../tooling/schema-generation/kubernetes-shapes';
 import { unpinnedKinds } from '../tooling/schema-generation/unpinned-crds';
+import { finished } from '../tooling/child-process';
 import { replaceFolder } from '../synth/write-dist';
 
 interface Crd extends CrdSchema {
@@ -58,18 +59,6 @@ export function selectVersions(crd: Crd): Crd {
   const v1 = crd.spec.versions.filter((v) => v.name === 'v1');
   const versions = v1.length > 0 ? v1 : crd.spec.versions.filter((v) => v.storage);
   return { ...crd, spec: { ...crd.spec, versions } };
-}
-
-/** A child's exit status and what it printed (standard error, then standard output). */
-function finished(child: ChildProcess): Promise<{ status: number | null; output: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
-  return new Promise((done) => {
-    child.on('error', (error) => done({ status: null, output: error.message }));
-    child.on('close', (status) => done({ status, output: `${stderr}${stdout}` }));
-  });
 }
 
 function readCrds(directory: string): Crd[] {
@@ -135,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
     const schemas = schemasJson(crds);
     const run = await importing;
     if (run.status !== 0) {
-      console.error(`error   cdk8s import failed (exit ${run.status}):\n${run.output}`);
+      console.error(`error   cdk8s import failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
       return 1;
     }
     writeFileSync(join(generated, 'schemas.json'), schemas);

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { finished } from '../../tooling/child-process';
 import { objects } from '../support/helpers';
 import { externalInput } from '../support/strict';
 
@@ -254,21 +255,13 @@ test('recording rules come before the alerts that read them (the evaluation orde
       writeFileSync(join(dir, file), stringify(testFile(c), { lineWidth: 0 }));
       return file;
     });
-    run = await new Promise((resolve) => {
-      const child = spawn(PROMTOOL, ['test', 'rules', ...files], { cwd: dir });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (status) => {
-        const sections = new Map<string, string>();
-        for (const section of stdout.split(/^(?=Unit Testing: )/m)) {
-          const file = /^Unit Testing:\s+(\S+)/.exec(section)?.[1];
-          if (file) sections.set(file, section);
-        }
-        resolve({ status, sections, stderr });
-      });
-    });
+    const { status, stdout, stderr } = await finished(spawn(PROMTOOL, ['test', 'rules', ...files], { cwd: dir }));
+    const sections = new Map<string, string>();
+    for (const section of stdout.split(/^(?=Unit Testing: )/m)) {
+      const file = /^Unit Testing:\s+(\S+)/.exec(section)?.[1];
+      if (file) sections.set(file, section);
+    }
+    run = { status, sections, stderr };
   }, 120_000);
 
   test.each(CASES.map((c, i) => [c.name, i] as [string, number]))('%s', (_name, i) => {

@@ -19,6 +19,7 @@ import {
   sha256,
   type CrdFile,
 } from '../../tooling/crds';
+import { finished, type ChildResult } from '../../tooling/child-process';
 import { builtCommand, ROOT } from '../support/cli';
 
 const SHARED = join(ROOT, '..', 'shared', 'crds');
@@ -218,18 +219,13 @@ describe('fetching', () => {
   });
 
   /** `npm run fetch:crds` as built; asynchronous, so the server in this process can answer it. */
-  function fetchCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, builtCommand('scripts/fetch-crds.js', args), {
+  function fetchCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildResult> {
+    return finished(
+      spawn(process.execPath, builtCommand('scripts/fetch-crds.js', args), {
         cwd: ROOT,
         env: { ...process.env, TITANIUM_CRDS_MIRROR: '', ...env },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+      }),
+    );
   }
 
   test('the command refuses an altered file with exit 1 and a message naming it', async () => {

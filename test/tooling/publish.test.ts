@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { finished } from '../../tooling/child-process';
 import { git } from '../../tooling/git';
 import { DEPLOY_BRANCH_README, publish, PublishError, type PublishOptions } from '../../tooling/publish';
 import { builtCommand, ROOT, runBuilt } from '../support/cli';
@@ -205,17 +206,11 @@ describe('publishing to a bare repository', () => {
 });
 
 /** Runs the built publish command without blocking, so two can race. */
-function publishInBackground(cwd: string, args: string[]): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, builtCommand('scripts/publish-deploy.js', args), {
-      cwd,
-      env: { ...process.env, ...IDENTITY },
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (status) => resolve({ status, output }));
-  });
+async function publishInBackground(cwd: string, args: string[]): Promise<{ status: number | null; output: string }> {
+  const { status, stdout, stderr } = await finished(
+    spawn(process.execPath, builtCommand('scripts/publish-deploy.js', args), { cwd, env: { ...process.env, ...IDENTITY } }),
+  );
+  return { status, output: `${stdout}${stderr}` };
 }
 
 describe('two publishers racing', () => {
