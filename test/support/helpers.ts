@@ -17,15 +17,16 @@ export const environmentNames = Object.keys(environments);
 const synth = () => require('../../synth/synth') as typeof import('../../synth/synth');
 
 const cache = new Map<string, RenderResult>();
+/** The test run's shared render of every environment, read once per test file. */
+let shared: Record<string, RenderResult> | undefined;
 
 /** The render of an environment: from the test run's shared render (test/support/global-setup.ts) when there is one. */
 export function rendered(environment: string): RenderResult {
   let result = cache.get(environment);
   if (!result) {
-    const shared = process.env.TITANIUM_RENDER_CACHE;
-    result = shared
-      ? (JSON.parse(readFileSync(shared, 'utf8')) as Record<string, RenderResult>)[environment]
-      : synth().renderEnvironment(platformConfig(environment));
+    const file = process.env.TITANIUM_RENDER_CACHE;
+    if (file) shared ??= JSON.parse(readFileSync(file, 'utf8')) as Record<string, RenderResult>;
+    result = shared ? shared[environment] : synth().renderEnvironment(platformConfig(environment));
     if (!result) throw new Error(`no render of environment ${environment}`);
     cache.set(environment, result);
   }
