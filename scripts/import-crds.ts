@@ -28,6 +28,10 @@ interface Crd extends CrdSchema {
   kind: string;
 }
 
+// The type check reads these bindings' declarations wherever our code uses them, but does not check
+// cdk8s's generated bodies again: a megabyte that is not ours, 1.5 s of every `npm test`.
+const NO_CHECK = '// @ts-nocheck\n';
+
 /** Structural schemas as stable JSON: sorted keys, one line per shape is too long; two-space indent. */
 function schemasJson(crds: readonly Crd[]): string {
   const ts = require('typescript') as typeof import('typescript');
@@ -128,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     writeFileSync(join(generated, 'schemas.json'), schemas);
-    const fresh = readFolder(generated);
+    const fresh = new Map([...readFolder(generated)].map(([file, text]) => [file, file.endsWith('.ts') ? `${NO_CHECK}${text}` : text]));
     if (values.check) {
       const committed = readFolder(outDir);
       const stale = [...new Set([...fresh.keys(), ...committed.keys()])].filter((f) => fresh.get(f) !== committed.get(f));
