@@ -1,62 +1,24 @@
 // Publishing end to end against real bare git repositories made here (no network): first publish,
-// no-op republish, a change, a deleted resource, other environments left alone, racing publishers,
-// and the guard rails (never a source branch, never the checkout itself).
-import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// no-op republish, a change, a deleted resource, other environments left alone, a checkout that is
+// behind, and the guard rails (never a source branch, never the checkout itself). Two built commands
+// racing are publish-race.e2e.ts's (\`npm run test:e2e\`).
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { finished } from '../../tooling/child-process';
 import { git } from '../../tooling/git';
 import { DEPLOY_BRANCH_README, publish, PublishError, type PublishOptions } from '../../tooling/publish';
-import { builtCommand, ROOT, runBuilt } from '../support/cli';
+import { ROOT, runBuilt } from '../support/cli';
 import { publishInProcess } from '../support/commands-in-process';
-import { synthInto } from '../support/helpers';
-
-const IDENTITY = {
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-};
-
-interface Fixture {
-  readonly remote: string;
-  /** A clone with `main` checked out. */
-  readonly source: string;
-  readonly dist: string;
-}
-
-function fixture(): Fixture {
-  const root = mkdtempSync(join(tmpdir(), 'titanium-publish-test-'));
-  const remote = join(root, 'remote.git');
-  git(['init', '--quiet', '--bare', '--initial-branch=main', remote], { cwd: root });
-  const source = cloneOf(remote, root, 'source');
-  writeFileSync(join(source, 'main.ts'), 'console.log("v1");\n');
-  git(['add', '.'], { cwd: source });
-  git(['commit', '--quiet', '-m', 'Add the platform'], { cwd: source, env: IDENTITY });
-  git(['push', '--quiet', 'origin', 'main'], { cwd: source });
-  const dist = join(root, 'dist');
-  writeRendered(dist, 'prod', {
-    'titanium-prod/deployment-api.yaml': 'kind: Deployment\n',
-    'titanium-prod/service-api.yaml': 'kind: Service\n',
-  });
-  return { remote, source, dist };
-}
-
-function cloneOf(remote: string, root: string, name: string): string {
-  const dir = join(root, name);
-  git(['clone', '--quiet', remote, dir], { cwd: root });
-  git(['checkout', '--quiet', '-B', 'main'], { cwd: dir });
-  return dir;
-}
-
-function writeRendered(dist: string, env: string, files: Record<string, string>): void {
-  rmSync(join(dist, env), { recursive: true, force: true });
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(dist, env, path, '..'), { recursive: true });
-    writeFileSync(join(dist, env, path), content);
-  }
-}
+import {
+  cloneOf,
+  filesOnDeploy,
+  fixture,
+  IDENTITY,
+  onRemote,
+  renderedFiles,
+  synthAt,
+  writeRendered,
+  type Fixture,
+} from '../support/publish-fixture';
 
 const options = (f: Fixture, env = 'prod'): PublishOptions => ({
   repository: f.source,
@@ -65,17 +27,6 @@ const options = (f: Fixture, env = 'prod'): PublishOptions => ({
   environment: env,
   distDir: f.dist,
 });
-const onRemote = (f: Fixture, args: string[]) => git(args, { cwd: f.remote });
-const filesOnDeploy = (f: Fixture) => onRemote(f, ['ls-tree', '-r', '--name-only', 'deploy']).split('\n').filter(Boolean);
-/** What synth writes to `<dist>/<env>/` for the fixture checkout's HEAD, clean. */
-const synthAt = (f: Fixture, env: string, dirty = false) =>
-  synthInto(f.dist, env, { commit: git(['rev-parse', 'HEAD'], { cwd: f.source }), dirty });
-/** The files of `<dist>/<env>/` as paths on the deploy branch, sorted as git lists them. */
-const renderedFiles = (f: Fixture, env: string) =>
-  readdirSync(join(f.dist, env), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => `${env}/${join(e.parentPath, e.name).slice(join(f.dist, env).length + 1)}`)
-    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 
 describe('publishing to a bare repository', () => {
   const f = fixture();
@@ -205,45 +156,6 @@ describe('publishing to a bare repository', () => {
   });
 });
 
-/** Runs the built publish command without blocking, so two can race. */
-async function publishInBackground(cwd: string, args: string[]): Promise<{ status: number | null; output: string }> {
-  const { status, stdout, stderr } = await finished(
-    spawn(process.execPath, builtCommand('scripts/publish-deploy.js', args), { cwd, env: { ...process.env, ...IDENTITY } }),
-  );
-  return { status, output: `${stdout}${stderr}` };
-}
-
-describe('two publishers racing', () => {
-  test('both land, one retrying on top of the other; history stays linear', async () => {
-    const f = fixture();
-    // Hold each push in the remote until both have arrived, so they really race for the ref.
-    const hook = join(f.remote, 'hooks', 'pre-receive');
-    writeFileSync(
-      hook,
-      `#!/bin/sh
-dir="$(pwd)/race"; mkdir -p "$dir"; touch "$dir/$$"
-i=0; while [ "$(ls "$dir" | wc -l)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
-exit 0
-`,
-    );
-    chmodSync(hook, 0o755);
-    const other = cloneOf(f.remote, join(f.source, '..'), 'other');
-    // The command publishes only HEAD's render: real renders of the one commit both clones have.
-    synthAt(f, 'prod');
-    synthAt(f, 'local');
-
-    const [a, b] = await Promise.all([
-      publishInBackground(f.source, ['--branch', 'deploy', '--env', 'prod', '--dist', f.dist]),
-      publishInBackground(other, ['--branch', 'deploy', '--env', 'local', '--dist', f.dist]),
-    ]);
-    expect([a.status, b.status]).toEqual([0, 0]);
-    expect(`${a.output}${b.output}`).toContain('push rejected (someone published first); retrying');
-    expect(onRemote(f, ['rev-list', '--count', 'deploy'])).toBe('2');
-    expect(onRemote(f, ['rev-list', '--merges', '--count', 'deploy'])).toBe('0');
-    expect(filesOnDeploy(f)).toEqual(['README.md', ...renderedFiles(f, 'local'), ...renderedFiles(f, 'prod')]);
-  }, 30_000);
-});
-
 describe('publishing from a checkout that is behind', () => {
   test('a render of a newer commit it has not fetched yet is still recognised as newer', () => {
     const f = fixture();
@@ -260,35 +172,6 @@ describe('publishing from a checkout that is behind', () => {
     expect(result.status).toBe('superseded');
     expect(onRemote(f, ['rev-parse', 'deploy'])).toBe(newest);
   });
-});
-
-describe('two publishers of the same environment racing', () => {
-  // The command publishes only HEAD's render, so two runs for one commit publish the same render:
-  // one commit lands, the other run finds the branch already holds it. (Different renders racing
-  // are the library's business: see the tests of publish() above.)
-  test('both succeed, history stays linear and the branch holds the render once', async () => {
-    const f = fixture();
-    const hook = join(f.remote, 'hooks', 'pre-receive');
-    writeFileSync(
-      hook,
-      `#!/bin/sh\ndir="$(pwd)/race"; mkdir -p "$dir"; touch "$dir/$$"\ni=0; while [ "$(ls "$dir" | wc -l)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n`,
-    );
-    chmodSync(hook, 0o755);
-    const other = cloneOf(f.remote, join(f.source, '..'), 'other');
-    const otherDist = join(f.source, '..', 'other-dist');
-    synthAt(f, 'prod');
-    synthInto(otherDist, 'prod', { commit: git(['rev-parse', 'HEAD'], { cwd: other }), dirty: false });
-
-    const [a, b] = await Promise.all([
-      publishInBackground(f.source, ['--branch', 'deploy', '--env', 'prod', '--dist', f.dist]),
-      publishInBackground(other, ['--branch', 'deploy', '--env', 'prod', '--dist', otherDist]),
-    ]);
-    expect([a.status, b.status]).toEqual([0, 0]);
-    expect(onRemote(f, ['rev-list', '--merges', '--count', 'deploy'])).toBe('0');
-    expect(onRemote(f, ['rev-list', '--count', 'deploy'])).toBe('1');
-    expect(`${a.output}${b.output}`).toMatch(/prod\/ unchanged at [0-9a-f]{12}; nothing to publish/);
-    expect(filesOnDeploy(f)).toEqual(['README.md', ...renderedFiles(f, 'prod')]);
-  }, 30_000);
 });
 
 describe('npm run publish:deploy', () => {
