@@ -1,6 +1,5 @@
 // The benchmark's arithmetic and set-up, and one real round of `npm run bench` (kubectl needed);
 // --scale's generated platform, exponent, table, goals and plot (its real run: bench.e2e.ts).
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +36,7 @@ import {
   TESTS_BUDGET_SECONDS,
   type BenchReport,
 } from '../../tooling/bench';
-import { ROOT } from '../support/cli';
+import { ROOT, runBuilt } from '../support/cli';
 
 test('median of odd and even counts, unsorted input', () => {
   expect(median([3, 1, 2])).toBe(2);
@@ -90,7 +89,7 @@ test('the start-up breakdown: what npm and Node cost before synth runs, and what
 });
 
 test('bad options are refused before anything runs', () => {
-  const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--runs', '0'], { cwd: ROOT, encoding: 'utf8' });
+  const run = runBuilt('scripts/bench.js', ['--runs', '0']);
   expect(run.status).toBe(2);
   expect(run.stderr).toContain('--runs must be a whole number');
 });
@@ -133,7 +132,7 @@ test('the tests report: the median against the budget, and whether outside input
 });
 
 test('--tests with an option of the synth bench is refused before anything runs', () => {
-  const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--tests', '--rebuilds', '2'], { cwd: ROOT, encoding: 'utf8' });
+  const run = runBuilt('scripts/bench.js', ['--tests', '--rebuilds', '2']);
   expect(run.status).toBe(2);
   expect(run.stderr).toContain('--rebuilds only apply to the synth bench, not to --tests');
   expect(run.stderr).toContain('npm run bench -- --tests [--runs 1] [--budget 60]');
@@ -161,7 +160,7 @@ test('options: --scale measures the issue 15 sizes once each unless told otherwi
 
 test('--scale with sizes below what the config has is refused before anything is copied', () => {
   const below = platformConfig('prod').services.length - 1;
-  const run = spawnSync('npm', ['run', '--silent', 'bench', '--', '--scale', '--sizes', String(below)], { cwd: ROOT, encoding: 'utf8' });
+  const run = runBuilt('scripts/bench.js', ['--scale', '--sizes', String(below)]);
   expect(run.status).toBe(1);
   expect(run.stderr).toContain(`a platform of ${below} services: expected a whole number ≥ ${below + 1}`);
   expect(run.stderr).not.toContain('copying');
