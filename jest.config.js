@@ -8,6 +8,7 @@ module.exports = {
   },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Two workers even on two cores: many tests wait on git, promtool and the built commands.
   maxWorkers: 2,
 };
