@@ -159,15 +159,32 @@ export function benchOptions(values: BenchArguments): BenchOptions | { readonly 
 }
 
 /** `npm test`'s wall time against its budget, and whether the inputs from outside were required. */
-export function formatTestsReport(seconds: readonly number[], budget: number, strict: boolean): string[] {
-  const sorted = [...seconds].sort((a, b) => a - b);
+/**
+ * The tests bench's report. `cpuSeconds`, where the system tells (Linux), is the CPU time of each
+ * run and everything it started: the work itself, steadier than the wall time on a shared machine.
+ */
+export function formatTestsReport(
+  seconds: readonly number[],
+  budget: number,
+  strict: boolean,
+  cpuSeconds: readonly number[] = [],
+): string[] {
+  const range = (values: readonly number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${sorted[0].toFixed(1)}–${sorted[sorted.length - 1].toFixed(1)} s`;
+  };
   const middle = median(seconds);
-  const of =
-    seconds.length === 1
-      ? 'one run'
-      : `median of ${seconds.length} runs, ${sorted[0].toFixed(1)}–${sorted[sorted.length - 1].toFixed(1)} s`;
+  const of = seconds.length === 1 ? 'one run' : `median of ${seconds.length} runs, ${range(seconds)}`;
+  const cpu =
+    cpuSeconds.length === 0
+      ? []
+      : [
+          `CPU: ${median(cpuSeconds).toFixed(1)} s${cpuSeconds.length === 1 ? '' : ` (median, ${range(cpuSeconds)})`}, ` +
+            `${(median(cpuSeconds) / middle).toFixed(2)} cores busy on average.`,
+        ];
   return [
     `\`npm test\`: ${middle.toFixed(1)} s (${of}), ${middle <= budget ? 'within' : 'OVER'} the ${budget} s budget.`,
+    ...cpu,
     strict
       ? 'TITANIUM_STRICT=1: the promtool and CRD tests ran (or failed).'
       : 'TITANIUM_STRICT unset: tests whose outside inputs (promtool, the CRD files) are missing were skipped, and are not in this time.',

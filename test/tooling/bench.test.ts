@@ -129,6 +129,11 @@ test('the tests report: the median against the budget, and whether outside input
   const [line, strictness] = formatTestsReport([70, 50, 62], 60, false);
   expect(line).toBe('`npm test`: 62.0 s (median of 3 runs, 50.0–70.0 s), OVER the 60 s budget.');
   expect(strictness).toMatch(/^TITANIUM_STRICT unset: .* skipped/);
+  // With the CPU time of each run, where the system tells it.
+  expect(formatTestsReport([50, 56, 53], 60, true, [96, 110, 101])[1]).toBe(
+    'CPU: 101.0 s (median, 96.0–110.0 s), 1.91 cores busy on average.',
+  );
+  expect(formatTestsReport([50], 60, true, [96])[1]).toBe('CPU: 96.0 s, 1.92 cores busy on average.');
 });
 
 test('--tests with an option of the synth bench is refused before anything runs', () => {
