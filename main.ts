@@ -7,6 +7,7 @@ import { platformConfig } from './config';
 import { ENV_OPTION, envUsage, selectEnvironments } from './tooling/environment-args';
 import { sourceRevision } from './synth/source-revision';
 import type * as Synth from './synth/synth';
+import type * as WriteEnvironment from './synth/write-environment';
 import type * as SynthSummary from './synth/synth-summary';
 import { countBySeverity, formatFinding } from './validation/finding';
 
@@ -41,7 +42,8 @@ async function main(argv: string[]): Promise<number> {
   // starts before the renderer is loaded: starting a process is cheapest while this one is small,
   // and git then runs while the code loads and the environments render.
   const source = sourceRevision(__dirname);
-  const { immutableChangesSince, renderEnvironment, writeEnvironment } = require('./synth/synth') as typeof Synth;
+  const { renderEnvironment } = require('./synth/synth') as typeof Synth;
+  const { immutableChangesSince, writeEnvironment } = require('./synth/write-environment') as typeof WriteEnvironment;
   const { synthSummary } = require('./synth/synth-summary') as typeof SynthSummary;
   const { names, problems } = selectEnvironments(values.env);
   if (problems.length > 0) {

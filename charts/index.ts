@@ -8,9 +8,7 @@ import type { PlatformChart } from '../constructs/platform-chart';
 import { ArgoAppsChart } from './argocd-apps';
 import { ArgoBootstrapChart } from './argocd-bootstrap';
 import { NamespacesChart } from './namespaces';
-import { istioReleases } from './releases/istio';
-import { kialiRelease } from './releases/kiali';
-import { monitoringReleases } from './releases/monitoring';
+import { platformReleases } from './releases';
 import { MonitoringChart } from './monitoring';
 import { TitaniumAppChart } from './titanium-app';
 
@@ -21,11 +19,6 @@ export interface PlatformCharts {
   readonly releases: readonly HelmRelease[];
   /** The once-per-cluster bootstrap rendered to `argocd/<env>/`. */
   readonly bootstrap: Chart;
-}
-
-/** Third-party Helm charts of one environment. */
-export function platformReleases(config: PlatformConfig): HelmRelease[] {
-  return [...istioReleases(config), kialiRelease(config), ...monitoringReleases(config)];
 }
 
 /** Every Helm repository the AppProject may pull from. */

@@ -6,7 +6,6 @@ import type { PlatformConfig } from '../config/types';
 import { webhookSecretPatch } from './webhook-secret-patch';
 import type { KubeObject, Manifest } from '../validation/manifest';
 import type { OutputFile } from './write-dist';
-import { yamlText } from './yaml-text';
 
 /** The two trees synth writes: rendered apps (published to `deploy`) and the committed bootstrap. */
 export type OutputTree = 'dist' | 'argocd';
@@ -105,12 +104,4 @@ export function renderManifests(config: PlatformConfig): RenderedEnvironment {
       }))
       .sort((a, b) => a.syncWave - b.syncWave || a.name.localeCompare(b.name, 'en')),
   };
-}
-
-/** The YAML text of one manifest file: a provenance comment, then the object. */
-export function manifestYaml(manifest: Manifest): string {
-  const header = manifest.constructPath
-    ? `# Rendered from construct ${manifest.constructPath}: edit the TypeScript source, not this file.\n`
-    : '';
-  return header + yamlText(manifest.object);
 }

@@ -7,7 +7,8 @@ import { platformConfig } from '../config';
 import { ENV_OPTION, envUsage, selectEnvironments } from './environment-args';
 import { publish } from './publish';
 import { renderProblem } from './render-check';
-import { distFiles, renderEnvironment } from '../synth/synth';
+import { renderEnvironment } from '../synth/synth';
+import { distFiles } from '../synth/write-environment';
 import type { CommandOutput } from './command-output';
 
 const USAGE = `usage: npm run publish:deploy -- --branch <deploy branch> [--remote origin] [--env <name>|all]... [--dist dist]

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import type { ExternalSecret, PlatformConfig } from '../../config/types';
-import type { RenderResult } from '../../synth/synth';
+import type { RenderResult } from '../../synth/write-environment';
 import { renderEnvironment } from '../../synth/synth';
 import { ROOT } from '../support/cli';
 import { named, rendered, withConfig } from '../support/helpers';

@@ -1,7 +1,7 @@
 // One registry of NodePorts: every NodePort the platform asks for comes from it, synth refuses a
 // clash or a number outside 30000–32767, and the endpoint table of docs/demo-runbook.md is generated
 // from it.
-import { platformReleases } from '../../charts';
+import { platformReleases } from '../../charts/releases';
 import { platformConfig } from '../../config';
 import { checkConfig } from '../../validation/config-checks';
 import { endpointsTable } from '../../synth/endpoints';

@@ -6,7 +6,7 @@ import { ingressEdges } from '../../config/call-graph';
 import { meshPeers, principal, type MeshPeer } from '../../constructs/mesh/call-graph';
 import { istioAllows, networkAllows, UnsupportedPolicyError } from '../support/policy-eval';
 import { checkConfig } from '../../validation/config-checks';
-import { platformReleases } from '../../charts';
+import { platformReleases } from '../../charts/releases';
 import { environmentNames, objects, ofKind, withConfig } from '../support/helpers';
 import type { KubeObject } from '../../validation/manifest';
 

@@ -3,7 +3,7 @@
 import type { PathMatch } from '../../config/types';
 import { doubledSlashRewrites, routeRequest, type HttpRoute } from '../../validation/evaluators/routing';
 import { checkConfig } from '../../validation/config-checks';
-import { platformReleases } from '../../charts';
+import { platformReleases } from '../../charts/releases';
 import { renderEnvironment } from '../../synth/synth';
 import { environmentNames, objects, ofKind, withConfig } from '../support/helpers';
 import { platformConfig } from '../../config';

@@ -1,7 +1,7 @@
 // One snapshot per chart (Argo CD Application) per environment: the rendered YAML exactly as it is
 // written to dist/. A snapshot change is a change of output; say why in the commit message.
 import { appOf } from '../../validation/manifest';
-import { manifestYaml } from '../../synth/render';
+import { manifestYaml } from '../../synth/manifest-yaml';
 import { environmentNames, rendered } from '../support/helpers';
 
 describe.each(environmentNames)('environment %s', (environment) => {

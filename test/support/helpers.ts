@@ -8,13 +8,14 @@ import type { PlatformConfig, ResourceQuotaSpec, ServiceDefinition } from '../..
 import { formatNeed, quotaAllows, quotaNeeds, quotaWorkloads, type QuotaField } from '../../validation/quota';
 import type { KubeObject } from '../../validation/manifest';
 import type { SourceRevision } from '../../synth/source-revision';
-import type { RenderResult } from '../../synth/synth';
+import type { RenderResult } from '../../synth/write-environment';
 
 export const environmentNames = Object.keys(environments);
 
-// Loaded only when a test renders or writes: the charts, cdk8s and its models are a fifth of a
-// second of every test file that only reads the shared render.
+// Loaded only when a test renders: the charts, cdk8s and its models are a fifth of a second of every
+// test file that only reads the shared render. Writing it (synthInto) loads neither.
 const synth = () => require('../../synth/synth') as typeof import('../../synth/synth');
+const writing = () => require('../../synth/write-environment') as typeof import('../../synth/write-environment');
 
 const cache = new Map<string, RenderResult>();
 /** The test run's shared render of every environment, read once per test file. */
@@ -47,7 +48,7 @@ export function synthInto(
   source: SourceRevision,
   argocd = mkdtempSync(join(tmpdir(), 'titanium-argocd-')),
 ): void {
-  synth().writeEnvironment(platformConfig(environment), rendered(environment), { dist, argocd }, source);
+  writing().writeEnvironment(platformConfig(environment), rendered(environment), { dist, argocd }, source);
 }
 
 export function objects(environment: string): KubeObject[] {

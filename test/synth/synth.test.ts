@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { manifestYaml } from '../../synth/render';
+import { manifestYaml } from '../../synth/manifest-yaml';
 import { renderEnvironment } from '../../synth/synth';
 import { platformConfig } from '../../config';
 import { git } from '../../tooling/git';

@@ -11,7 +11,7 @@ import { warningsIn } from '../../tooling/cluster/kubectl';
 import { trackingId } from '../../tooling/cluster/sync';
 import { ARGO_KIND_ORDER, planSync, syncWave } from '../../tooling/cluster/sync-plan';
 import { hpaTargets } from '../../tooling/cluster/workload-checks';
-import { writeEnvironment } from '../../synth/synth';
+import { writeEnvironment } from '../../synth/write-environment';
 import { environmentNames, rendered } from '../support/helpers';
 import { ROOT, runBuilt } from '../support/cli';
 

@@ -7,7 +7,7 @@ import { defaultEnvironment, platformConfig } from '../../config';
 import type { PlatformConfig } from '../../config/types';
 import { git } from '../../tooling/git';
 import { diffObjects, fieldChanges, formatMarkdown, formatText } from '../../tooling/object-diff';
-import { manifestYaml } from '../../synth/render';
+import { manifestYaml } from '../../synth/manifest-yaml';
 import { selectEnvironments } from '../../tooling/environment-args';
 import { publish } from '../../tooling/publish';
 import { readRenderedRef } from '../../tooling/rendered-tree';

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlatformConfig } from '../../config/types';
-import { renderEnvironment, synthEnvironment, SynthError } from '../../synth/synth';
+import { renderEnvironment, synthEnvironment } from '../../synth/synth';
+import { SynthError } from '../../synth/write-environment';
 import { images } from '../../config/images';
 import { formatFinding, type Finding } from '../../validation/finding';
 import { platformConfig } from '../../config';

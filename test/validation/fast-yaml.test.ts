@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { manifestYaml } from '../../synth/render';
+import { manifestYaml } from '../../synth/manifest-yaml';
 import { yamlText } from '../../synth/yaml-text';
 import { readSimpleDocument } from '../../validation/fast-yaml';
 import { parseManifests } from '../../validation/read-manifests';

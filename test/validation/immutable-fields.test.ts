@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { checkImmutableFields, immutableFieldsChanged } from '../../validation/immutable-fields';
 import type { KubeObject } from '../../validation/manifest';
-import { immutableChangesSince } from '../../synth/synth';
+import { immutableChangesSince } from '../../synth/write-environment';
 import { ANY_SOURCE, environmentNames, objects, rendered, synthInto } from '../support/helpers';
 import { runBuilt } from '../support/cli';
 
