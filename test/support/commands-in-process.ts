@@ -1,10 +1,9 @@
 // The commands in the test's own process (tooling/<name>-command.ts): the same code the built
 // commands run, without starting Node and loading a bundle for every case. The tests of a built
 // command itself (its text output, exit codes, stack traces, a whole render) spawn it with runBuilt.
+// Each command is loaded when first run: diff's and publish's load every chart, which a file that
+// only validates need not pay for.
 import type { CommandOutput } from '../../tooling/command-output';
-import { diffCommand } from '../../tooling/diff-command';
-import { publishCommand } from '../../tooling/publish-command';
-import { validateCommand } from '../../tooling/validate-command';
 
 export interface CommandRun {
   readonly status: number;
@@ -20,10 +19,17 @@ async function inProcess(command: (out: CommandOutput) => number | Promise<numbe
 }
 
 /** `npm run validate -- <args>`. */
-export const validateInProcess = (args: readonly string[]) => inProcess((out) => validateCommand(args, out));
+export const validateInProcess = (args: readonly string[]) =>
+  inProcess((out) =>
+    (require('../../tooling/validate-command') as typeof import('../../tooling/validate-command')).validateCommand(args, out),
+  );
 
 /** `npm run diff -- <args>` in `cwd`. */
-export const diffInProcess = (args: readonly string[], cwd: string) => inProcess((out) => diffCommand(args, out, cwd));
+export const diffInProcess = (args: readonly string[], cwd: string) =>
+  inProcess((out) => (require('../../tooling/diff-command') as typeof import('../../tooling/diff-command')).diffCommand(args, out, cwd));
 
 /** `npm run publish:deploy -- <args>` in `cwd`. */
-export const publishInProcess = (args: readonly string[], cwd: string) => inProcess((out) => publishCommand(args, out, { cwd }));
+export const publishInProcess = (args: readonly string[], cwd: string) =>
+  inProcess((out) =>
+    (require('../../tooling/publish-command') as typeof import('../../tooling/publish-command')).publishCommand(args, out, { cwd }),
+  );
