@@ -18,20 +18,24 @@ async function publishInBackground(cwd: string, args: string[]): Promise<{ statu
   return { status, output: `${stdout}${stderr}` };
 }
 
-describe('two publishers racing', () => {
-  test('both land, one retrying on top of the other; history stays linear', async () => {
-    const f = fixture();
-    // Hold each push in the remote until both have arrived, so they really race for the ref.
-    const hook = join(f.remote, 'hooks', 'pre-receive');
-    writeFileSync(
-      hook,
-      `#!/bin/sh
+/** A pre-receive hook that holds each push until two have arrived (10 s at most), so they really race for the ref. */
+function holdPushesUntilBothArrive(remote: string): void {
+  const hook = join(remote, 'hooks', 'pre-receive');
+  writeFileSync(
+    hook,
+    `#!/bin/sh
 dir="$(pwd)/race"; mkdir -p "$dir"; touch "$dir/$$"
 i=0; while [ "$(ls "$dir" | wc -l)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
 exit 0
 `,
-    );
-    chmodSync(hook, 0o755);
+  );
+  chmodSync(hook, 0o755);
+}
+
+describe('two publishers racing', () => {
+  test('both land, one retrying on top of the other; history stays linear', async () => {
+    const f = fixture();
+    holdPushesUntilBothArrive(f.remote);
     const other = cloneOf(f.remote, join(f.source, '..'), 'other');
     // The command publishes only HEAD's render: real renders of the one commit both clones have.
     synthAt(f, 'prod');
@@ -52,15 +56,10 @@ exit 0
 describe('two publishers of the same environment racing', () => {
   // The command publishes only HEAD's render, so two runs for one commit publish the same render:
   // one commit lands, the other run finds the branch already holds it. (Different renders racing
-  // are the library's business: see the tests of publish() above.)
+  // are the library's business: see publish.test.ts's tests of publish().)
   test('both succeed, history stays linear and the branch holds the render once', async () => {
     const f = fixture();
-    const hook = join(f.remote, 'hooks', 'pre-receive');
-    writeFileSync(
-      hook,
-      `#!/bin/sh\ndir="$(pwd)/race"; mkdir -p "$dir"; touch "$dir/$$"\ni=0; while [ "$(ls "$dir" | wc -l)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n`,
-    );
-    chmodSync(hook, 0o755);
+    holdPushesUntilBothArrive(f.remote);
     const other = cloneOf(f.remote, join(f.source, '..'), 'other');
     const otherDist = join(f.source, '..', 'other-dist');
     synthAt(f, 'prod');
