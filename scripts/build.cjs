@@ -11,8 +11,8 @@
 // Before ensureBuilt bundles, the TypeScript compiler checks the entry point and what it imports
 // (scripts/type-check.cjs, incremental): a type error stops the command with the compiler's message
 // and leaves the old bundle in place. A bundle `node scripts/build.cjs` made is marked unchecked
-// (`npm test` runs `tsc -p tsconfig.json` right after it, which checks more: the tests too), and its
-// first run checks it.
+// (`npm test` runs `npm run typecheck` just before it, which checks more: the tests too, and then
+// marks it, `--checked-by-tsc`), and its first run checks it.
 'use strict';
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
@@ -265,14 +265,14 @@ async function ensureBuilt(entry) {
 }
 
 /**
- * After `tsc -p tsconfig.json` passed (npm test runs it right after build()): every bundle still
- * made from the files tsc saw is checked, so the first command run from it need not check again.
- * Its record gains the files the entry reaches only for their types. A file saved after the build
- * is left out of this, so the next run checks it.
+ * After `npm run typecheck` passed (npm test runs it, then build(), then this): every bundle still
+ * made from the files the check saw is checked, so the first command run from it need not check
+ * again. Its record gains the files the entry reaches only for their types. A file saved after
+ * `checkStarted` (when the type check began; else the build) is left out, so the next run checks it.
  */
-function markChecked() {
+function markChecked(checkStarted = Infinity) {
   const { projectFilesOf } = require('./type-check.cjs');
-  const built = statSync(INPUTS_FILE).mtimeMs;
+  const built = Math.min(checkStarted, statSync(INPUTS_FILE).mtimeMs);
   const records = readRecords();
   for (const entry of allEntries()) {
     const record = currentRecord(entry);
@@ -285,7 +285,8 @@ function markChecked() {
 module.exports = { ROOT, TRIMMED, allEntries, build, currentRecord, ensureBuilt, markChecked, readRecords, trimPlugin };
 
 if (require.main === module && process.argv[2] === '--checked-by-tsc') {
-  markChecked();
+  // `--since <ms since the epoch>`: when the type check began.
+  markChecked(process.argv[3] === '--since' ? Number(process.argv[4]) : Infinity);
 } else if (require.main === module) {
   build().catch((error) => {
     console.error(error.message);

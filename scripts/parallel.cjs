@@ -1,6 +1,6 @@
-// `node scripts/parallel.cjs '<command>' '<command>' ...`: runs shell commands side by side (the type
-// check, ESLint and Prettier are one core each and independent) and exits non-zero if any failed, after
-// all have finished, each one's output kept together. CommonJS, like the other build scripts.
+// `node scripts/parallel.cjs '<command>' '<command>' ...`: runs shell commands side by side (`npm run
+// lint`'s ESLint and Prettier are one core each and independent) and exits non-zero if any failed,
+// after all have finished, each one's output kept together. CommonJS, like the other build scripts.
 'use strict';
 const { spawn } = require('node:child_process');
 

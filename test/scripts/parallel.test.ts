@@ -1,4 +1,4 @@
-// scripts/parallel.cjs, which `npm test` runs the type check and the lint through: every command runs
+// scripts/parallel.cjs, which `npm run lint` runs ESLint and Prettier through: every command runs
 // to its end, each one's output is kept, and one failure fails the whole.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

@@ -139,7 +139,7 @@ describe('node scripts/run.cjs <entry>', () => {
     expect(run.stderr).toContain('lib.ts:2:22 - error TS2353:');
   });
 
-  test('a bundle built unchecked (`node scripts/build.cjs`, which `npm test` follows with tsc) is checked on its first run, and only then', () => {
+  test('a bundle built unchecked (`node scripts/build.cjs`, as `npm test` builds before marking) is checked on its first run, and only then', () => {
     writeFileSync(join(dir, 'types.ts'), 'export interface Info { readonly version: string }\n');
     const build = spawnSync(process.execPath, [join(dir, 'scripts', 'build.cjs')], { cwd: tmpdir(), encoding: 'utf8' });
     expect(build.stderr).toBe('');
@@ -150,7 +150,7 @@ describe('node scripts/run.cjs <entry>', () => {
     expect(Object.keys(record.files)).toContain('types.ts');
   });
 
-  test('a bundle that tsc -p has just checked (`build.cjs --checked-by-tsc`, as npm test does) runs without a second check', () => {
+  test('a bundle the type check has just passed (`build.cjs --checked-by-tsc`, as npm test does) runs without a second check', () => {
     writeFileSync(join(dir, 'types.ts'), 'export interface Info { readonly version: string }\n');
     const node = (args: string[]) => spawnSync(process.execPath, args, { cwd: tmpdir(), encoding: 'utf8' });
     expect(node([join(dir, 'scripts', 'build.cjs')]).stderr).toBe('');
@@ -159,6 +159,21 @@ describe('node scripts/run.cjs <entry>', () => {
     expect(record.typeChecked).toBe(true);
     // The file main.ts reaches only for its types is an input: editing it checks again.
     expect(Object.keys(record.files)).toContain('types.ts');
+  });
+
+  test('a file saved after the type check began (`--since`) is not marked checked: the next run checks it', async () => {
+    const checkStarted = Date.now();
+    // File times come from a coarser clock that may lag Date.now() by a few milliseconds.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    writeFileSync(join(dir, 'types.ts'), 'export interface Info { readonly release: string }\n');
+    const node = (args: string[]) => spawnSync(process.execPath, args, { cwd: tmpdir(), encoding: 'utf8' });
+    expect(node([join(dir, 'scripts', 'build.cjs')]).stderr).toBe('');
+    expect(node([join(dir, 'scripts', 'build.cjs'), '--checked-by-tsc', '--since', String(checkStarted)]).stderr).toBe('');
+    const run = node([join(dir, 'scripts', 'run.cjs'), 'main']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('lib.ts:2:22 - error TS2353:');
+    writeFileSync(join(dir, 'types.ts'), 'export interface Info { readonly version: string }\n');
+    expect(launch(dir)).toBe('v5'); // checked again, as the next test expects
   });
 
   test('a run of an unchanged tree loads neither the compiler nor esbuild', () => {

@@ -1,7 +1,8 @@
 // `npm run test:e2e`: synth on a copy of the whole project with a misspelled config field
 // (`helthPath`): the compiler's message and hint at the field's place, exit 1, no stack trace, and
-// dist/, argocd/ and the bundle exactly as they were. A full first synth with its type check, so it
-// runs beside the adding-a-service recipe rather than in `npm test`.
+// dist/, argocd/ and the bundle exactly as they were; `npm run typecheck` finds the same error. A
+// full first synth with its type check, so it runs beside the adding-a-service recipe rather than in
+// `npm test`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,5 +52,12 @@ describe('npm run synth on a config with a misspelled field', () => {
     const { 'main.tsbuildinfo': _checked, ...built } = tree(join(dir, 'build'));
     const { 'main.tsbuildinfo': _before, ...builtBefore } = before.build;
     expect(built).toEqual(builtBefore);
+
+    // npm test's type check (TypeScript 7's compiler; the launcher's is the 5.9 API) finds the same error at the same place.
+    const typecheck = spawnSync('npm', ['run', '--silent', 'typecheck'], { cwd: dir, encoding: 'utf8' });
+    expect(typecheck.status).not.toBe(0);
+    expect(typecheck.stdout).toContain(
+      `config/services.ts(${line},${column}): error TS2561: Object literal may only specify known properties, but 'helthPath' does not exist in type 'ServiceDefinition'. Did you mean to write 'healthPath'?`,
+    );
   }, 180_000);
 });
