@@ -286,7 +286,11 @@ module.exports = { ROOT, TRIMMED, allEntries, build, currentRecord, ensureBuilt,
 
 if (require.main === module && process.argv[2] === '--checked-by-tsc') {
   // `--since <ms since the epoch>`: when the type check began.
-  markChecked(process.argv[3] === '--since' ? Number(process.argv[4]) : Infinity);
+  const since = process.argv[3] === '--since' ? Number(process.argv[4]) : Infinity;
+  if (Number.isNaN(since)) {
+    console.error(`error   --since takes the time the type check began, in ms since the epoch, not ${process.argv[4] ?? 'nothing'}`);
+    process.exitCode = 2;
+  } else markChecked(since);
 } else if (require.main === module) {
   build().catch((error) => {
     console.error(error.message);

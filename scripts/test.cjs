@@ -6,53 +6,26 @@
 // type errors and lint problems together; the exit code is non-zero if anything failed. The options
 // after `--` go to jest (`npm test -- -u` rewrites the snapshots). CommonJS, like the other scripts.
 'use strict';
-const { spawn } = require('node:child_process');
+const { failure, report, runCommand, runKept } = require('./parallel.cjs');
 
 /**
- * Runs a shell command line, or `[file, ...args]` without a shell. Its output is printed as it
- * comes, or, with `kept`, collected there. Resolves to the exit code (1 for a signal).
- */
-function runCommand(command, kept) {
-  const stdio = kept ? ['ignore', 'pipe', 'pipe'] : 'inherit';
-  const child = Array.isArray(command) ? spawn(command[0], command.slice(1), { stdio }) : spawn(command, { shell: true, stdio });
-  if (kept) {
-    child.stdout.on('data', (chunk) => kept.push(chunk));
-    child.stderr.on('data', (chunk) => kept.push(chunk));
-  }
-  return new Promise((resolve) => {
-    child.on('error', (error) => {
-      kept?.push(Buffer.from(`${error.message}\n`));
-      resolve(1);
-    });
-    child.on('close', (code, signal) => resolve(signal ? 1 : (code ?? 1)));
-  });
-}
-
-const describe = (command) => (Array.isArray(command) ? command.join(' ') : command);
-
-/**
- * `steps` in order (the first failure stops them) while each of `beside` runs alongside. Resolves
- * to the exit code: 0 if every step and every command beside them succeeded, else 1, each failure
- * named on stderr after the kept output.
+ * `steps` in order, their output printed as it comes (the first failure stops them), while each of
+ * `beside` runs alongside with its output kept. Resolves to the exit code: 0 if every step and
+ * every command beside them succeeded, else 1, each failure named on stderr after the kept output.
  */
 async function runSideBySide(steps, beside) {
-  const kept = beside.map(() => []);
-  const besideRuns = beside.map((command, i) => runCommand(command, kept[i]));
-  const failures = [];
+  const besideRuns = beside.map(runKept);
+  let failedStep;
   for (const step of steps) {
-    const code = await runCommand(step);
-    if (code !== 0) {
-      failures.push(`failed: ${describe(step)} (exit ${code})`);
+    const result = await runCommand(step);
+    if (result.code !== 0) {
+      failedStep = result;
       break;
     }
   }
-  const besideCodes = await Promise.all(besideRuns);
-  besideCodes.forEach((code, i) => {
-    process.stdout.write(Buffer.concat(kept[i]));
-    if (code !== 0) failures.push(`failed: ${describe(beside[i])} (exit ${code})`);
-  });
-  for (const failure of failures) console.error(failure);
-  return failures.length > 0 ? 1 : 0;
+  const besideSucceeded = report(await Promise.all(besideRuns));
+  if (failedStep) console.error(failure(failedStep));
+  return besideSucceeded && !failedStep ? 0 : 1;
 }
 
 /** What `npm test` runs, planned at `now` (ms since the epoch), just before it starts: jest gets `jestArgs`. */
